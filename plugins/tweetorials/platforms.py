@@ -1,0 +1,129 @@
+"""Recognise thread URLs: which platform, which post, and one canonical spelling of it.
+
+Shared by the catalog (to validate and de-duplicate entries) and by the fetch sources (to know
+what to ask for), so both agree on what "the same thread" means: ``twitter.com``, ``x.com``,
+``mobile.twitter.com`` and the fxtwitter/vxtwitter/fixupx mirrors are one site, and query
+strings, fragments, ``www.`` and trailing slashes never make a thread new.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+__all__ = ["SUPPORTED_FORMS", "PostRef", "UnsupportedURL", "parse_post_url"]
+
+X_HOSTS = frozenset(
+    {
+        "x.com",
+        "twitter.com",
+        "mobile.twitter.com",
+        "mobile.x.com",
+        "fxtwitter.com",
+        "vxtwitter.com",
+        "fixupx.com",
+        "fixvx.com",
+        "twittpr.com",
+    }
+)
+BLUESKY_HOSTS = frozenset({"bsky.app", "staging.bsky.app"})
+
+SUPPORTED_FORMS = (
+    "https://x.com/USER/status/ID (also twitter.com, mobile.twitter.com, fxtwitter.com, "
+    "vxtwitter.com, fixupx.com)",
+    "https://bsky.app/profile/HANDLE_OR_DID/post/RKEY",
+    "https://HOST/@USER/ID or https://HOST/users/USER/statuses/ID (Mastodon)",
+)
+
+_X_PATH = re.compile(r"^/(?:(?P<user>[A-Za-z0-9_]{1,15})|i(?:/web)?)/status(?:es)?/(?P<id>\d{1,25})(?:/.*)?$")
+_BSKY_PATH = re.compile(r"^/profile/(?P<actor>[^/]+)/post/(?P<rkey>[A-Za-z0-9._:~-]{1,64})/?$")
+_MASTO_AT = re.compile(r"^/@(?P<user>[A-Za-z0-9_.]+(?:@[A-Za-z0-9.-]+)?)/(?P<id>\d{1,25})/?$")
+_MASTO_USERS = re.compile(r"^/users/(?P<user>[A-Za-z0-9_.]+)/statuses/(?P<id>\d{1,25})/?$")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
+
+
+class UnsupportedURL(ValueError):
+    """The URL is not a post on a platform we can fetch; the message lists the supported forms."""
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """One post, recognised.
+
+    ``key`` identifies the thread for duplicate detection; ``slug`` names its snapshot file
+    (``content/threads/<slug>.json``) and is safe as a file name.
+    """
+
+    platform: str
+    url: str  # canonical
+    key: str
+    slug: str
+    post_id: str
+    user: str = ""  # X screen name, Bluesky handle or DID, Mastodon username
+    host: str = ""  # Mastodon server
+
+
+def parse_post_url(url: str, platform: str | None = None) -> PostRef:
+    """Recognise ``url``; ``platform`` (from the catalog) forces the interpretation.
+
+    Raises :class:`UnsupportedURL` with a message that says what is accepted.
+    """
+    raw = url.strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise UnsupportedURL(f"{url!r} is not an http(s) URL")
+    host = parts.netloc.lower().removeprefix("www.")
+    if "@" in host or not _HOST.match(host):
+        raise UnsupportedURL(f"{url!r} has an invalid host")
+    path = parts.path
+
+    if platform == "manual":
+        canonical = f"https://{host}{path.rstrip('/') or '/'}"
+        slug = _slugify(f"{host}{path}")
+        return PostRef("manual", canonical, f"manual:{canonical.lower()}", slug, post_id=slug, host=host)
+
+    if platform in (None, "x") and host in X_HOSTS:
+        m = _X_PATH.match(path)
+        if m:
+            user = m.group("user") or "i"
+            post_id = m.group("id")
+            return PostRef("x", f"https://x.com/{user}/status/{post_id}", f"x:{post_id}", f"x-{post_id}", post_id, user=user)
+    if platform in (None, "bluesky") and host in BLUESKY_HOSTS:
+        m = _BSKY_PATH.match(path)
+        if m:
+            actor = m.group("actor")
+            actor = actor if actor.startswith("did:") else actor.lower()
+            rkey = m.group("rkey")
+            return PostRef(
+                "bluesky",
+                f"https://bsky.app/profile/{actor}/post/{rkey}",
+                f"bluesky:{actor}:{rkey}",
+                f"bluesky-{_slugify(rkey)}",
+                rkey,
+                user=actor,
+            )
+    if platform in (None, "mastodon") and host not in X_HOSTS | BLUESKY_HOSTS:
+        m = _MASTO_AT.match(path) or _MASTO_USERS.match(path)
+        if m:
+            user, post_id = m.group("user"), m.group("id")
+            return PostRef(
+                "mastodon",
+                f"https://{host}/@{user}/{post_id}",
+                f"mastodon:{host}:{post_id}",
+                f"mastodon-{_slugify(host)}-{post_id}",
+                post_id,
+                user=user,
+                host=host,
+            )
+
+    forced = f" as platform '{platform}'" if platform else ""
+    raise UnsupportedURL(
+        f"{url!r} is not a thread URL we can read{forced}; supported forms: " + "; ".join(SUPPORTED_FORMS)
+        + " (or set platform: manual with a hand-written snapshot)"
+    )
+
+
+def _slugify(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return slug[:80] or "thread"

@@ -1,0 +1,166 @@
+"""Hand-written snapshots: a thread whose original is gone, typed up by a maintainer.
+
+The form is YAML because it is the easiest thing for a person to write and review::
+
+    platform: x                      # where it was first posted: x, bluesky, mastodon, manual
+    url: https://twitter.com/someone # the original (or best known) address
+    note: Transcribed from an unrolled copy; the original thread was deleted.
+    sample: false                    # true only for demonstration text written by this project
+    posted: 2021-01-12               # optional date (or date-time) of the thread
+    author:
+      name: Dr Example
+      handle: example
+      url: https://twitter.com/example
+    posts:
+      - |
+        The first post. Plain text; URLs become links, blank lines make paragraphs.
+      - text: A post with a picture.
+        images:
+          - file: media/sources/diagram.png   # relative to content/
+            alt: What the picture shows, for readers who cannot see it.
+
+It loads into the same :class:`~tweetorials.snapshot.model.Thread` as a fetched snapshot, so
+the rest of the site cannot tell the difference, except that the page says it is an archived
+copy (and, for ``sample: true``, that it is sample content).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..sanitize import clean_html, text_to_html
+from .model import PLATFORMS, Author, Media, Post, SnapshotError, Thread
+
+__all__ = ["load_handwritten"]
+
+_THREAD_KEYS = {"platform", "url", "note", "sample", "posted", "author", "posts"}
+_AUTHOR_KEYS = {"name", "handle", "url"}
+_POST_KEYS = {"text", "images", "posted", "url"}
+_IMAGE_KEYS = {"file", "alt"}
+_PROFILE = {
+    "x": "https://x.com/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+}
+_MENTION = re.compile(r"(?<![\w/@])@([A-Za-z0-9_]{1,30})\b")
+
+
+def load_handwritten(path: Path) -> Thread:
+    """Read a hand-written snapshot; every problem raises :class:`SnapshotError` naming the file."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{where}: no such snapshot") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise SnapshotError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+    def fail(message: str) -> SnapshotError:
+        return SnapshotError(f"{where}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail("expected a mapping with author and posts")
+    _no_unknown(data, _THREAD_KEYS, "", fail)
+
+    platform = data.get("platform", "manual")
+    if platform not in PLATFORMS:
+        raise fail(f"platform {platform!r} is not one of {', '.join(PLATFORMS)}")
+    url = data.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise fail("url is required: the original (or best known) http(s) address of the thread")
+
+    raw_author = data.get("author")
+    if not isinstance(raw_author, dict):
+        raise fail("author is required, with name, handle and url")
+    _no_unknown(raw_author, _AUTHOR_KEYS, "author.", fail)
+    for key in ("name", "handle", "url"):
+        if not isinstance(raw_author.get(key), str) or not raw_author[key].strip():
+            raise fail(f"author.{key} is required (text)")
+    author = Author(
+        name=raw_author["name"].strip(),
+        handle=raw_author["handle"].strip().lstrip("@"),
+        url=raw_author["url"].strip(),
+    )
+
+    raw_posts = data.get("posts")
+    if not isinstance(raw_posts, list) or not raw_posts:
+        raise fail("posts is required: a list with at least one post")
+    thread_time = _time(data.get("posted"), "posted", fail)
+    posts = [
+        _post(raw, index, url, platform, thread_time, fail) for index, raw in enumerate(raw_posts, start=1)
+    ]
+    return Thread(
+        platform=platform,
+        url=url,
+        author=author,
+        posts=posts,
+        fetched_at=None,
+        source="handwritten",
+        sample=bool(data.get("sample", False)),
+        note=str(data.get("note") or "").strip(),
+    )
+
+
+def _post(raw: Any, index: int, thread_url: str, platform: str, thread_time: str | None, fail: Any) -> Post:
+    where = f"posts[{index - 1}]"
+    if isinstance(raw, str):
+        raw = {"text": raw}
+    if not isinstance(raw, dict):
+        raise fail(f"{where}: expected text or a mapping with text and images")
+    _no_unknown(raw, _POST_KEYS, f"{where}.", fail)
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise fail(f"{where}.text is required")
+    media = []
+    for i, image in enumerate(raw.get("images") or []):
+        if not isinstance(image, dict):
+            raise fail(f"{where}.images[{i}]: expected a mapping with file and alt")
+        _no_unknown(image, _IMAGE_KEYS, f"{where}.images[{i}].", fail)
+        file = image.get("file")
+        if not isinstance(file, str) or not file or file.startswith("/") or ".." in Path(file).parts:
+            raise fail(f"{where}.images[{i}].file must be a path inside content/, e.g. media/sources/x.png")
+        media.append(Media(kind="image", url=file, alt=str(image.get("alt") or "").strip()))
+    text = text.strip()
+    return Post(
+        id=str(index),
+        url=str(raw.get("url") or thread_url),
+        created_at=_time(raw.get("posted"), f"{where}.posted", fail) or thread_time,
+        text=text,
+        html=_link_mentions(text_to_html(text), platform),
+        media=media,
+    )
+
+
+def _link_mentions(html: str, platform: str) -> str:
+    template = _PROFILE.get(platform)
+    if not template:
+        return html
+    # Only outside tags: the sanitised HTML has no '@' inside attributes but href of links.
+    parts = re.split(r"(<[^>]+>)", html)
+    for i, part in enumerate(parts):
+        if not part.startswith("<"):
+            parts[i] = _MENTION.sub(lambda m: f'<a href="{template.format(m.group(1))}">@{m.group(1)}</a>', part)
+    return clean_html("".join(parts))
+
+
+def _time(value: Any, where: str, fail: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00Z"
+    raise fail(f"{where}: expected a date like 2021-01-12, found {value!r}")
+
+
+def _no_unknown(mapping: dict[str, Any], known: set[str], prefix: str, fail: Any) -> None:
+    extra = sorted(set(mapping) - known)
+    if extra:
+        raise fail(f"unknown field {prefix}{extra[0]}; known: {', '.join(sorted(known))}")

@@ -1,0 +1,323 @@
+"""The normalised thread: what every source produces and every page is rendered from.
+
+A snapshot is the durable archive of one thread. Sources (X, Bluesky, Mastodon, hand-written
+files) turn what a platform says into these types; the Pelican plugin only ever reads them.
+The JSON form is documented in ``docs/snapshot-format.md``; :func:`thread_from_dict` and
+:meth:`Thread.to_dict` are the one place that maps between the two.
+
+Times are ISO 8601 strings in UTC (``2021-01-03T17:02:11Z``): they survive JSON unchanged and
+sort as text. ``html`` fields hold HTML that has already been through the sanitiser; ``text``
+fields hold the plain text (for search, titles, social cards and citations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+Platform = Literal["x", "bluesky", "mastodon", "manual"]
+PLATFORMS: tuple[str, ...] = ("x", "bluesky", "mastodon", "manual")
+PLATFORM_NAMES: dict[str, str] = {
+    "x": "X (Twitter)",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "manual": "Archived copy",
+}
+
+MediaKind = Literal["image", "video", "gif"]
+MEDIA_KINDS: tuple[str, ...] = ("image", "video", "gif")
+
+PostStatus = Literal["ok", "deleted", "unavailable"]
+POST_STATUSES: tuple[str, ...] = ("ok", "deleted", "unavailable")
+
+
+@dataclass
+class Rendition:
+    """One web size of a processed image, relative to the site root (``media/ab12…-960.webp``)."""
+
+    width: int
+    height: int
+    webp: str
+    fallback: str  # JPEG, or PNG when the image has transparency
+
+
+@dataclass
+class LocalImage:
+    """Where the media pipeline stored an image and the sizes it wrote.
+
+    ``sha256`` names the original bytes, so the same picture posted twice is stored once and
+    never processed again.
+    """
+
+    sha256: str
+    width: int
+    height: int
+    original: str  # path of the kept original, relative to the site root
+    renditions: list[Rendition] = field(default_factory=list)
+
+
+@dataclass
+class Media:
+    """A picture, video or GIF attached to a post.
+
+    For video and GIF, ``url`` is the poster image and ``link`` the original video. ``alt`` is
+    the platform's alt text, empty when the author gave none (placeholders such as Twitter's
+    ``"Image"`` are normalised to empty by the sources). ``error`` records why the media
+    pipeline could not archive the image, so the page can show a placeholder instead.
+    """
+
+    kind: str  # one of MEDIA_KINDS
+    url: str
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+    link: str | None = None
+    local: LocalImage | None = None
+    error: str | None = None
+
+
+@dataclass
+class Author:
+    name: str
+    handle: str  # without the leading @; for Mastodon ``user@host``
+    url: str
+    avatar_url: str | None = None
+    avatar: LocalImage | None = None
+
+
+@dataclass
+class LinkCard:
+    """The preview a platform showed for an external link."""
+
+    url: str
+    title: str = ""
+    description: str = ""
+    image: Media | None = None
+
+
+@dataclass
+class Post:
+    """One post of a thread, or a quoted post (then ``author`` says whose it is)."""
+
+    id: str
+    url: str
+    created_at: str | None
+    text: str
+    html: str
+    media: list[Media] = field(default_factory=list)
+    quote: Post | None = None
+    card: LinkCard | None = None
+    author: Author | None = None  # None: the thread's author
+    status: str = "ok"  # one of POST_STATUSES
+    last_seen: str | None = None  # when a fetch last saw the post alive
+    truncated: bool = False  # the platform cut the text and no source had all of it
+
+
+@dataclass
+class Thread:
+    """A whole thread as archived: the author, the posts in reading order, and provenance."""
+
+    platform: str  # one of PLATFORMS
+    url: str  # canonical URL of the first post
+    author: Author
+    posts: list[Post]
+    fetched_at: str | None = None
+    source: str = ""  # which API or file produced it, e.g. "fxtwitter", "syndication", "manual"
+    sample: bool = False  # text written by this project to demonstrate the site
+    status: str = "ok"  # "deleted" when the whole thread is gone upstream
+    note: str = ""  # provenance note for hand-written snapshots
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def first_post_time(self) -> str | None:
+        return next((p.created_at for p in self.posts if p.created_at), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: every field, in declaration order, ``schema`` first."""
+        data = _to_dict(self)
+        data = {"schema": data.pop("schema"), **data}
+        return data
+
+
+def _to_dict(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return [_to_dict(item) for item in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return {f.name: _to_dict(getattr(obj, f.name)) for f in fields(obj)}
+    return obj
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the JSON form back, with validation that names the offending field.
+
+
+class SnapshotError(ValueError):
+    """A snapshot file that cannot be trusted; the message names the file and the field."""
+
+
+def thread_from_dict(data: Any, where: str = "snapshot") -> Thread:
+    """Build a :class:`Thread` from its JSON form, or raise :class:`SnapshotError`.
+
+    ``where`` prefixes every message (usually the file name), so an error reads
+    ``content/threads/x-123.json: posts[2].media[0].kind: 'photo' is not one of image, video, gif``.
+    """
+    reader = _Reader(where)
+    obj = reader.mapping(data, "")
+    schema = obj.get("schema")
+    if schema != SCHEMA_VERSION:
+        raise SnapshotError(
+            f"{where}: schema {schema!r} is not supported; this version reads schema "
+            f"{SCHEMA_VERSION} (re-fetch the thread or upgrade tweetorials)"
+        )
+    return reader.thread(obj, "")
+
+
+class _Reader:
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, path: str, message: str) -> SnapshotError:
+        location = f"{self.where}: {path.lstrip('.')}" if path else self.where
+        return SnapshotError(f"{location}: {message}")
+
+    def mapping(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object, found {type(value).__name__}")
+        return value
+
+    def get(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        kind: type | tuple[type, ...],
+        *,
+        required: bool = False,
+        default: Any = None,
+    ) -> Any:
+        if key not in obj or obj[key] is None:
+            if required:
+                raise self.fail(f"{path}.{key}", "is required")
+            return default
+        value = obj[key]
+        # bool is an int in Python; a width of ``true`` is still wrong.
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind)):
+            names = " or ".join(t.__name__ for t in _tuple(kind))
+            raise self.fail(f"{path}.{key}", f"expected {names}, found {type(value).__name__}")
+        return value
+
+    def choice(self, obj: dict[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.get(obj, key, path, str, default=default)
+        if value not in allowed:
+            raise self.fail(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    def unknown_keys(self, obj: dict[str, Any], cls: type, path: str) -> None:
+        known = {f.name for f in fields(cls)}
+        extra = sorted(set(obj) - known)
+        if extra:
+            raise self.fail(path, f"unknown field(s) {', '.join(extra)}; known: {', '.join(sorted(known))}")
+
+    def thread(self, obj: dict[str, Any], path: str) -> Thread:
+        self.unknown_keys(obj, Thread, path)
+        posts_raw = self.get(obj, "posts", path, list, required=True)
+        if not posts_raw:
+            raise self.fail(f"{path}.posts", "a thread needs at least one post")
+        return Thread(
+            platform=self.choice(obj, "platform", path, PLATFORMS, ""),
+            url=self.get(obj, "url", path, str, required=True),
+            author=self.author(self.mapping(obj.get("author"), f"{path}.author"), f"{path}.author"),
+            posts=[self.post(self.mapping(p, f"{path}.posts[{i}]"), f"{path}.posts[{i}]") for i, p in enumerate(posts_raw)],
+            fetched_at=self.get(obj, "fetched_at", path, str),
+            source=self.get(obj, "source", path, str, default=""),
+            sample=self.get(obj, "sample", path, bool, default=False),
+            status=self.choice(obj, "status", path, POST_STATUSES, "ok"),
+            note=self.get(obj, "note", path, str, default=""),
+        )
+
+    def author(self, obj: dict[str, Any], path: str) -> Author:
+        self.unknown_keys(obj, Author, path)
+        avatar = obj.get("avatar")
+        return Author(
+            name=self.get(obj, "name", path, str, required=True),
+            handle=self.get(obj, "handle", path, str, required=True),
+            url=self.get(obj, "url", path, str, required=True),
+            avatar_url=self.get(obj, "avatar_url", path, str),
+            avatar=self.local(self.mapping(avatar, f"{path}.avatar"), f"{path}.avatar") if avatar else None,
+        )
+
+    def post(self, obj: dict[str, Any], path: str) -> Post:
+        self.unknown_keys(obj, Post, path)
+        quote = obj.get("quote")
+        card = obj.get("card")
+        author = obj.get("author")
+        return Post(
+            id=self.get(obj, "id", path, str, required=True),
+            url=self.get(obj, "url", path, str, required=True),
+            created_at=self.get(obj, "created_at", path, str),
+            text=self.get(obj, "text", path, str, default=""),
+            html=self.get(obj, "html", path, str, default=""),
+            media=[
+                self.media(self.mapping(m, f"{path}.media[{i}]"), f"{path}.media[{i}]")
+                for i, m in enumerate(self.get(obj, "media", path, list, default=[]))
+            ],
+            quote=self.post(self.mapping(quote, f"{path}.quote"), f"{path}.quote") if quote else None,
+            card=self.card(self.mapping(card, f"{path}.card"), f"{path}.card") if card else None,
+            author=self.author(self.mapping(author, f"{path}.author"), f"{path}.author") if author else None,
+            status=self.choice(obj, "status", path, POST_STATUSES, "ok"),
+            last_seen=self.get(obj, "last_seen", path, str),
+            truncated=self.get(obj, "truncated", path, bool, default=False),
+        )
+
+    def media(self, obj: dict[str, Any], path: str) -> Media:
+        self.unknown_keys(obj, Media, path)
+        local = obj.get("local")
+        return Media(
+            kind=self.choice(obj, "kind", path, MEDIA_KINDS, ""),
+            url=self.get(obj, "url", path, str, required=True),
+            alt=self.get(obj, "alt", path, str, default=""),
+            width=self.get(obj, "width", path, int),
+            height=self.get(obj, "height", path, int),
+            link=self.get(obj, "link", path, str),
+            local=self.local(self.mapping(local, f"{path}.local"), f"{path}.local") if local else None,
+            error=self.get(obj, "error", path, str),
+        )
+
+    def local(self, obj: dict[str, Any], path: str) -> LocalImage:
+        self.unknown_keys(obj, LocalImage, path)
+        renditions = []
+        for i, raw in enumerate(self.get(obj, "renditions", path, list, default=[])):
+            rpath = f"{path}.renditions[{i}]"
+            r = self.mapping(raw, rpath)
+            self.unknown_keys(r, Rendition, rpath)
+            renditions.append(
+                Rendition(
+                    width=self.get(r, "width", rpath, int, required=True),
+                    height=self.get(r, "height", rpath, int, required=True),
+                    webp=self.get(r, "webp", rpath, str, required=True),
+                    fallback=self.get(r, "fallback", rpath, str, required=True),
+                )
+            )
+        return LocalImage(
+            sha256=self.get(obj, "sha256", path, str, required=True),
+            width=self.get(obj, "width", path, int, required=True),
+            height=self.get(obj, "height", path, int, required=True),
+            original=self.get(obj, "original", path, str, required=True),
+            renditions=renditions,
+        )
+
+    def card(self, obj: dict[str, Any], path: str) -> LinkCard:
+        self.unknown_keys(obj, LinkCard, path)
+        image = obj.get("image")
+        return LinkCard(
+            url=self.get(obj, "url", path, str, required=True),
+            title=self.get(obj, "title", path, str, default=""),
+            description=self.get(obj, "description", path, str, default=""),
+            image=self.media(self.mapping(image, f"{path}.image"), f"{path}.image") if image else None,
+        )
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
