@@ -8,6 +8,7 @@ and then replaces the target with one atomic ``os.replace``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -28,10 +29,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -36,7 +36,9 @@ SUPPORTED_FORMS = (
     "https://HOST/@USER/ID or https://HOST/users/USER/statuses/ID (Mastodon)",
 )
 
-_X_PATH = re.compile(r"^/(?:(?P<user>[A-Za-z0-9_]{1,15})|i(?:/web)?)/status(?:es)?/(?P<id>\d{1,25})(?:/.*)?$")
+_X_PATH = re.compile(
+    r"^/(?:(?P<user>[A-Za-z0-9_]{1,15})|i(?:/web)?)/status(?:es)?/(?P<id>\d{1,25})(?:/.*)?$"
+)
 _BSKY_PATH = re.compile(r"^/profile/(?P<actor>[^/]+)/post/(?P<rkey>[A-Za-z0-9._:~-]{1,64})/?$")
 _MASTO_AT = re.compile(r"^/@(?P<user>[A-Za-z0-9_.]+(?:@[A-Za-z0-9.-]+)?)/(?P<id>\d{1,25})/?$")
 _MASTO_USERS = re.compile(r"^/users/(?P<user>[A-Za-z0-9_.]+)/statuses/(?P<id>\d{1,25})/?$")
@@ -81,14 +83,23 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
     if platform == "manual":
         canonical = f"https://{host}{path.rstrip('/') or '/'}"
         slug = _slugify(f"{host}{path}")
-        return PostRef("manual", canonical, f"manual:{canonical.lower()}", slug, post_id=slug, host=host)
+        return PostRef(
+            "manual", canonical, f"manual:{canonical.lower()}", slug, post_id=slug, host=host
+        )
 
     if platform in (None, "x") and host in X_HOSTS:
         m = _X_PATH.match(path)
         if m:
             user = m.group("user") or "i"
             post_id = m.group("id")
-            return PostRef("x", f"https://x.com/{user}/status/{post_id}", f"x:{post_id}", f"x-{post_id}", post_id, user=user)
+            return PostRef(
+                "x",
+                f"https://x.com/{user}/status/{post_id}",
+                f"x:{post_id}",
+                f"x-{post_id}",
+                post_id,
+                user=user,
+            )
     if platform in (None, "bluesky") and host in BLUESKY_HOSTS:
         m = _BSKY_PATH.match(path)
         if m:
@@ -119,7 +130,8 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
 
     forced = f" as platform '{platform}'" if platform else ""
     raise UnsupportedURL(
-        f"{url!r} is not a thread URL we can read{forced}; supported forms: " + "; ".join(SUPPORTED_FORMS)
+        f"{url!r} is not a thread URL we can read{forced}; supported forms: "
+        + "; ".join(SUPPORTED_FORMS)
         + " (or set platform: manual with a hand-written snapshot)"
     )
 

@@ -16,7 +16,22 @@ import nh3
 
 __all__ = ["ALLOWED_SCHEMES", "clean_html", "display_url", "is_safe_url", "text_to_html"]
 
-ALLOWED_TAGS = {"p", "br", "a", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "span"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "span",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 

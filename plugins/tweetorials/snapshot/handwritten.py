@@ -59,7 +59,9 @@ def load_handwritten(path: Path) -> Thread:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise SnapshotError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SnapshotError(
+            f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
 
     def fail(message: str) -> SnapshotError:
         return SnapshotError(f"{where}: {message}")
@@ -93,7 +95,8 @@ def load_handwritten(path: Path) -> Thread:
         raise fail("posts is required: a list with at least one post")
     thread_time = _time(data.get("posted"), "posted", fail)
     posts = [
-        _post(raw, index, url, platform, thread_time, fail) for index, raw in enumerate(raw_posts, start=1)
+        _post(raw, index, url, platform, thread_time, fail)
+        for index, raw in enumerate(raw_posts, start=1)
     ]
     return Thread(
         platform=platform,
@@ -107,7 +110,9 @@ def load_handwritten(path: Path) -> Thread:
     )
 
 
-def _post(raw: Any, index: int, thread_url: str, platform: str, thread_time: str | None, fail: Any) -> Post:
+def _post(
+    raw: Any, index: int, thread_url: str, platform: str, thread_time: str | None, fail: Any
+) -> Post:
     where = f"posts[{index - 1}]"
     if isinstance(raw, str):
         raw = {"text": raw}
@@ -123,8 +128,15 @@ def _post(raw: Any, index: int, thread_url: str, platform: str, thread_time: str
             raise fail(f"{where}.images[{i}]: expected a mapping with file and alt")
         _no_unknown(image, _IMAGE_KEYS, f"{where}.images[{i}].", fail)
         file = image.get("file")
-        if not isinstance(file, str) or not file or file.startswith("/") or ".." in Path(file).parts:
-            raise fail(f"{where}.images[{i}].file must be a path inside content/, e.g. media/sources/x.png")
+        if (
+            not isinstance(file, str)
+            or not file
+            or file.startswith("/")
+            or ".." in Path(file).parts
+        ):
+            raise fail(
+                f"{where}.images[{i}].file must be a path inside content/, e.g. media/sources/x.png"
+            )
         media.append(Media(kind="image", url=file, alt=str(image.get("alt") or "").strip()))
     text = text.strip()
     return Post(
@@ -145,7 +157,9 @@ def _link_mentions(html: str, platform: str) -> str:
     parts = re.split(r"(<[^>]+>)", html)
     for i, part in enumerate(parts):
         if not part.startswith("<"):
-            parts[i] = _MENTION.sub(lambda m: f'<a href="{template.format(m.group(1))}">@{m.group(1)}</a>', part)
+            parts[i] = _MENTION.sub(
+                lambda m: f'<a href="{template.format(m.group(1))}">@{m.group(1)}</a>', part
+            )
     return clean_html("".join(parts))
 
 

@@ -208,7 +208,9 @@ class _Reader:
             raise self.fail(f"{path}.{key}", f"expected {names}, found {type(value).__name__}")
         return value
 
-    def choice(self, obj: dict[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, obj: dict[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str
+    ) -> str:
         value = self.get(obj, key, path, str, default=default)
         if value not in allowed:
             raise self.fail(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
@@ -218,7 +220,9 @@ class _Reader:
         known = {f.name for f in fields(cls)}
         extra = sorted(set(obj) - known)
         if extra:
-            raise self.fail(path, f"unknown field(s) {', '.join(extra)}; known: {', '.join(sorted(known))}")
+            raise self.fail(
+                path, f"unknown field(s) {', '.join(extra)}; known: {', '.join(sorted(known))}"
+            )
 
     def thread(self, obj: dict[str, Any], path: str) -> Thread:
         self.unknown_keys(obj, Thread, path)
@@ -229,7 +233,10 @@ class _Reader:
             platform=self.choice(obj, "platform", path, PLATFORMS, ""),
             url=self.get(obj, "url", path, str, required=True),
             author=self.author(self.mapping(obj.get("author"), f"{path}.author"), f"{path}.author"),
-            posts=[self.post(self.mapping(p, f"{path}.posts[{i}]"), f"{path}.posts[{i}]") for i, p in enumerate(posts_raw)],
+            posts=[
+                self.post(self.mapping(p, f"{path}.posts[{i}]"), f"{path}.posts[{i}]")
+                for i, p in enumerate(posts_raw)
+            ],
             fetched_at=self.get(obj, "fetched_at", path, str),
             source=self.get(obj, "source", path, str, default=""),
             sample=self.get(obj, "sample", path, bool, default=False),
@@ -245,7 +252,9 @@ class _Reader:
             handle=self.get(obj, "handle", path, str, required=True),
             url=self.get(obj, "url", path, str, required=True),
             avatar_url=self.get(obj, "avatar_url", path, str),
-            avatar=self.local(self.mapping(avatar, f"{path}.avatar"), f"{path}.avatar") if avatar else None,
+            avatar=self.local(self.mapping(avatar, f"{path}.avatar"), f"{path}.avatar")
+            if avatar
+            else None,
         )
 
     def post(self, obj: dict[str, Any], path: str) -> Post:
@@ -263,9 +272,13 @@ class _Reader:
                 self.media(self.mapping(m, f"{path}.media[{i}]"), f"{path}.media[{i}]")
                 for i, m in enumerate(self.get(obj, "media", path, list, default=[]))
             ],
-            quote=self.post(self.mapping(quote, f"{path}.quote"), f"{path}.quote") if quote else None,
+            quote=self.post(self.mapping(quote, f"{path}.quote"), f"{path}.quote")
+            if quote
+            else None,
             card=self.card(self.mapping(card, f"{path}.card"), f"{path}.card") if card else None,
-            author=self.author(self.mapping(author, f"{path}.author"), f"{path}.author") if author else None,
+            author=self.author(self.mapping(author, f"{path}.author"), f"{path}.author")
+            if author
+            else None,
             status=self.choice(obj, "status", path, POST_STATUSES, "ok"),
             last_seen=self.get(obj, "last_seen", path, str),
             truncated=self.get(obj, "truncated", path, bool, default=False),
@@ -281,7 +294,9 @@ class _Reader:
             width=self.get(obj, "width", path, int),
             height=self.get(obj, "height", path, int),
             link=self.get(obj, "link", path, str),
-            local=self.local(self.mapping(local, f"{path}.local"), f"{path}.local") if local else None,
+            local=self.local(self.mapping(local, f"{path}.local"), f"{path}.local")
+            if local
+            else None,
             error=self.get(obj, "error", path, str),
         )
 
@@ -315,7 +330,9 @@ class _Reader:
             url=self.get(obj, "url", path, str, required=True),
             title=self.get(obj, "title", path, str, default=""),
             description=self.get(obj, "description", path, str, default=""),
-            image=self.media(self.mapping(image, f"{path}.image"), f"{path}.image") if image else None,
+            image=self.media(self.mapping(image, f"{path}.image"), f"{path}.image")
+            if image
+            else None,
         )
 
 

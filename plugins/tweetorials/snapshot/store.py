@@ -75,5 +75,7 @@ class SnapshotStore:
         return {
             p.stem
             for p in self.root.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.suffix in {".json", *HANDWRITTEN_SUFFIXES}
+            if p.is_file()
+            and not p.name.startswith(".")
+            and p.suffix in {".json", *HANDWRITTEN_SUFFIXES}
         }

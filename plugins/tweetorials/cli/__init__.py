@@ -1,0 +1,75 @@
+"""The ``tweetorials`` command: one sub-command per module, each with its own help.
+
+Every command exits 0 when all is well, 1 when fetching failed for some threads, and 2 when
+the input is wrong (a broken catalog, an unknown URL, a bad flag), and explains itself in
+plain words instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FETCH_FAILED", "EXIT_OK", "main"]
+
+EXIT_OK = 0
+EXIT_FETCH_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+# Modules in this package that define ``add_parser(subparsers)`` and ``run(args) -> int``.
+COMMANDS = ("check", "fetch", "add")
+
+DESCRIPTION = """\
+Build and maintain a library of #FOAMed tweetorials.
+
+Maintainers list threads in threads.yaml; `fetch` archives each one as a snapshot under
+content/threads/, and `make html` renders the site from the snapshots, offline.
+"""
+
+EPILOG = """\
+examples:
+  tweetorials check                      validate threads.yaml, list what needs attention
+  tweetorials fetch                      archive threads that have no snapshot yet
+  tweetorials fetch --refresh            re-fetch every thread (archived text is never lost)
+  tweetorials add URL --specialty policy add a thread to threads.yaml and fetch it
+
+exit codes: 0 ok, 1 some threads could not be fetched, 2 bad input
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tweetorials",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue  # a command not written yet
+            raise
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted; snapshots already written are complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

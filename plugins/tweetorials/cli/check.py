@@ -1,0 +1,158 @@
+"""``tweetorials check``: validate the catalog and list what needs a maintainer's attention.
+
+Problems (exit 2): a catalog that does not load, a snapshot file that is broken. Notices
+(exit 0, or 2 with ``--strict`` for missing alt text): threads waiting for a fetch, images
+without alt text, snapshots older than ``--max-age`` days, snapshot files no entry uses, and
+entries whose author asked to be excluded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from ..catalog import Catalog
+from ..snapshot import SnapshotError, SnapshotStore, Thread
+from . import EXIT_BAD_INPUT, EXIT_OK
+from .common import add_location_options, load_catalog_or_report, threads_dir
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate threads.yaml and the snapshots; list what needs attention",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_location_options(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="treat images without alt text as errors"
+    )
+    parser.add_argument(
+        "--max-age",
+        type=int,
+        default=365,
+        metavar="DAYS",
+        help="mention snapshots fetched more than DAYS ago (default: 365)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = load_catalog_or_report(args.catalog)
+    if catalog is None:
+        return EXIT_BAD_INPUT
+    report = inspect(catalog, SnapshotStore(threads_dir(args)), max_age_days=args.max_age)
+    name = args.catalog.name
+
+    def show(line: int, message: str, stream=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+        print(f"{name}:{line}: {message}" if line else message, file=stream)
+
+    for line, message in report.errors:
+        show(line, message, sys.stderr)
+    for line, message in report.missing_alt:
+        show(line, message, sys.stderr if args.strict else sys.stdout)
+    for line, message in report.notices:
+        show(line, message)
+    failed = bool(report.errors) or (args.strict and bool(report.missing_alt))
+    print(report.summary(catalog, name))
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+class Report:
+    """What ``check`` found, as (line, message) pairs in three kinds."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[int, str]] = []
+        self.missing_alt: list[tuple[int, str]] = []
+        self.notices: list[tuple[int, str]] = []
+        self.snapshots = 0
+        self.waiting = 0
+
+    def summary(self, catalog: Catalog, name: str) -> str:
+        entries = len(catalog.entries)
+        parts = [
+            f"{name}: {entries} thread{'s' * (entries != 1)} in {len(catalog.specialties)} specialties",
+            f"{self.snapshots} archived",
+            f"{self.waiting} waiting for a fetch",
+            f"{len(self.missing_alt)} image{'s' * (len(self.missing_alt) != 1)} without alt text",
+        ]
+        if self.errors:
+            parts.append(f"{len(self.errors)} broken snapshot{'s' * (len(self.errors) != 1)}")
+        return ", ".join(parts)
+
+
+def inspect(
+    catalog: Catalog, store: SnapshotStore, *, max_age_days: int, now: dt.datetime | None = None
+) -> Report:
+    """Everything ``check`` reports beyond catalog validation, for the command and for tests."""
+    report = Report()
+    now = now or dt.datetime.now(dt.UTC)
+    used: set[str] = set()
+    for entry in catalog.entries:
+        used.add(entry.slug)
+        try:
+            thread = store.load(entry.slug)
+        except SnapshotError as exc:
+            report.errors.append((entry.line, f"snapshot is broken: {exc}"))
+            continue
+        author_key = _author_key(thread) if thread else None
+        exclusion = catalog.exclusion_for(entry, author_key)
+        if exclusion:
+            why = f" ({exclusion.reason})" if exclusion.reason else ""
+            report.notices.append(
+                (
+                    entry.line,
+                    f"{entry.url} is excluded by the exclude entry on line {exclusion.line}{why}; remove this thread",
+                )
+            )
+        if thread is None:
+            report.waiting += 1
+            report.notices.append(
+                (
+                    entry.line,
+                    f"{entry.url} has no snapshot yet; run `tweetorials fetch` with network access",
+                )
+            )
+            continue
+        report.snapshots += 1
+        for post_no, image_no, media in _images(thread):
+            note = entry.image_note(post_no, image_no)
+            if media.alt.strip() or (note and note.alt):
+                continue
+            report.missing_alt.append(
+                (
+                    entry.line,
+                    f"post {post_no} image {image_no} of {entry.url} has no alt text; add it under images: "
+                    f'- {{post: {post_no}, image: {image_no}, alt: "..."}}',
+                )
+            )
+        if thread.fetched_at:
+            age = now - dt.datetime.fromisoformat(thread.fetched_at.replace("Z", "+00:00"))
+            if age.days > max_age_days:
+                report.notices.append(
+                    (
+                        entry.line,
+                        f"{entry.url} was last fetched {age.days} days ago; `tweetorials fetch --refresh --only {entry.url}`",
+                    )
+                )
+    for slug in sorted(store.slugs() - used):
+        report.notices.append(
+            (0, f"snapshot {store.find(slug)} is not used by any thread in the catalog")
+        )
+    return report
+
+
+def _images(thread: Thread):  # type: ignore[no-untyped-def]
+    for post_no, post in enumerate(thread.posts, start=1):
+        for image_no, media in enumerate(post.media, start=1):
+            yield post_no, image_no, media
+
+
+def _author_key(thread: Thread) -> str | None:
+    if thread.platform in ("x", "bluesky", "mastodon"):
+        return f"{thread.platform}:{thread.author.handle.lower()}"
+    return None

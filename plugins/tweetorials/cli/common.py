@@ -1,0 +1,50 @@
+"""Options and helpers that several commands share (where the catalog and snapshots live)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalog import Catalog, CatalogError, load_catalog
+
+__all__ = ["add_location_options", "content_dir", "load_catalog_or_report", "threads_dir"]
+
+
+def add_location_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=Path("threads.yaml"),
+        metavar="PATH",
+        help="the catalog to read (default: threads.yaml in the current folder)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the content folder holding threads/ and media/ (default: content/ next to the catalog)",
+    )
+
+
+def content_dir(args: argparse.Namespace) -> Path:
+    return args.content if args.content is not None else args.catalog.parent / "content"
+
+
+def threads_dir(args: argparse.Namespace) -> Path:
+    return content_dir(args) / "threads"
+
+
+def load_catalog_or_report(path: Path) -> Catalog | None:
+    """Load the catalog, or print every problem as ``threads.yaml:LINE: message`` and return None."""
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        count = len(exc.problems)
+        print(
+            f"{count} problem{'s' * (count != 1)} in {path}; nothing was changed", file=sys.stderr
+        )
+        return None
