@@ -99,7 +99,7 @@ def inspect(
         except SnapshotError as exc:
             report.errors.append((entry.line, f"snapshot is broken: {exc}"))
             continue
-        author_key = _author_key(thread) if thread else None
+        author_key = thread.author_key if thread else None
         exclusion = catalog.exclusion_for(entry, author_key)
         if exclusion:
             why = f" ({exclusion.reason})" if exclusion.reason else ""
@@ -150,9 +150,3 @@ def _images(thread: Thread):  # type: ignore[no-untyped-def]
     for post_no, post in enumerate(thread.posts, start=1):
         for image_no, media in enumerate(post.media, start=1):
             yield post_no, image_no, media
-
-
-def _author_key(thread: Thread) -> str | None:
-    if thread.platform in ("x", "bluesky", "mastodon"):
-        return f"{thread.platform}:{thread.author.handle.lower()}"
-    return None

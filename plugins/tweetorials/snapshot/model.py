@@ -131,6 +131,13 @@ class Thread:
     schema: int = SCHEMA_VERSION
 
     @property
+    def author_key(self) -> str | None:
+        """``platform:handle``, the form exclusions use; None for hand-written copies."""
+        if self.platform in ("x", "bluesky", "mastodon"):
+            return f"{self.platform}:{self.author.handle.lower()}"
+        return None
+
+    @property
     def first_post_time(self) -> str | None:
         return next((p.created_at for p in self.posts if p.created_at), None)
 

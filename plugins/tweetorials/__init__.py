@@ -1,0 +1,45 @@
+"""tweetorials: an archive of #FOAMed threads, rendered by Pelican.
+
+The package reads in the order the data flows::
+
+    catalog/   threads.yaml -> validated entries
+    fetch/     entries -> platform APIs -> snapshots       (the only code that uses the network)
+    snapshot/  the archived thread as JSON (or hand-written YAML)
+    media/     images archived and resized with Pillow; social cards
+    render/    the Pelican plugin: snapshots -> articles -> theme
+
+This module is Pelican's entry point (``PLUGINS = ["tweetorials"]``) and the one place where
+fetching and rendering meet: ``register()`` wires the optional fetch step in front of the
+render handlers, so render code never imports fetch code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register() -> None:
+    """Connect the plugin's handlers to Pelican's signals."""
+    from pelican import signals
+
+    from .render import plugin
+
+    signals.initialized.connect(_fetch_then_check)
+    signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
+    signals.article_generator_finalized.connect(plugin.spread_specialties)
+
+
+def _fetch_then_check(pelican: Any) -> None:
+    """Validate the catalog, then fetch threads without a snapshot when the settings allow it."""
+    from .render import plugin
+    from .render.settings import PluginSettings
+
+    plugin.check_catalog(pelican)
+    if PluginSettings.from_pelican(pelican.settings).fetch_mode != "never":
+        try:
+            from .fetch.pelican_hook import fetch_before_build
+        except ImportError:  # fetching is an optional layer; building from snapshots is not
+            return
+        fetch_before_build(pelican.settings)

@@ -1,0 +1,197 @@
+"""The Pelican side: turn catalog entries and their snapshots into Pelican articles.
+
+Handlers, in the order Pelican calls them:
+
+* :func:`check_catalog` (``initialized``): load ``threads.yaml``; a broken catalog stops the
+  build before anything is written, with the same ``threads.yaml:LINE:`` messages as
+  ``tweetorials check``.
+* :func:`inject_threads` (``article_generator_pretaxonomy``): one Article per archived thread,
+  added before Pelican builds categories, tags, authors and archives, so those pages and their
+  feeds come from Pelican itself.
+* :func:`spread_specialties` (``article_generator_finalized``): Pelican gives an article one
+  category; a thread in two specialties must be on both specialty pages and feeds, so the
+  category lists are rebuilt from each thread's specialties.
+
+This module never touches the network: fetching, when enabled, is wired in by the package's
+``register()`` and runs before these handlers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Article
+from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import order_content, slugify
+
+from ..catalog import Catalog, CatalogError, load_catalog
+from ..snapshot import SnapshotError, SnapshotStore, Thread
+from .settings import PluginSettings
+from .view import ThreadView, build_view
+
+__all__ = ["BuildRefused", "check_catalog", "inject_threads", "spread_specialties"]
+
+log = logging.getLogger(__name__)
+
+_STATE_KEY = "_TWEETORIALS_STATE"
+
+
+class BuildRefused(Exception):
+    """Stops the build with a message for people; Pelican exits with ``exitcode``."""
+
+    exitcode = 2
+
+
+class _State:
+    """What the handlers share during one build (kept in the Pelican settings dict)."""
+
+    def __init__(self, settings: PluginSettings, catalog: Catalog) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.views: list[ThreadView] = []
+
+
+def check_catalog(pelican: Any) -> None:
+    settings = PluginSettings.from_pelican(pelican.settings)
+    try:
+        catalog = load_catalog(settings.catalog)
+    except CatalogError as exc:
+        raise BuildRefused(
+            "the catalog has problems; nothing was built:\n" + "\n".join(exc.lines())
+        ) from None
+    pelican.settings[_STATE_KEY] = _State(settings, catalog)
+
+
+def _state(settings: dict[str, Any]) -> _State:
+    state = settings.get(_STATE_KEY)
+    if state is None:  # the handlers run without `initialized`, e.g. in a bare generator test
+        plugin_settings = PluginSettings.from_pelican(settings)
+        state = settings[_STATE_KEY] = _State(
+            plugin_settings, load_catalog(plugin_settings.catalog)
+        )
+    return state
+
+
+def inject_threads(generator: Any) -> None:
+    state = _state(generator.settings)
+    catalog = state.catalog
+    store = SnapshotStore(state.settings.threads_dir)
+    waiting: list[str] = []
+    excluded = 0
+    used_slugs: set[str] = {a.slug for a in generator.articles}
+
+    for entry in catalog.entries:
+        try:
+            thread = store.load(entry.slug)
+        except SnapshotError as exc:
+            raise BuildRefused(f"{exc}\n(fix or delete the file, then build again)") from None
+        if thread is None:
+            waiting.append(f"{catalog.path.name}:{entry.line} {entry.url}")
+            continue
+        if catalog.exclusion_for(entry, thread.author_key):
+            excluded += 1
+            continue
+        view = build_view(entry, thread, catalog.specialties)
+        article = _make_article(generator, view, used_slugs)
+        generator.articles.append(article)
+        state.views.append(view)
+
+    generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
+    if waiting:
+        log.warning(
+            "%d thread%s waiting for a fetch (no snapshot yet; run `tweetorials fetch` with network access): %s",
+            len(waiting),
+            " is" if len(waiting) == 1 else "s are",
+            "; ".join(waiting),
+        )
+    log.info(
+        "tweetorials: %d threads rendered from snapshots, %d waiting for a fetch, %d excluded",
+        len(state.views),
+        len(waiting),
+        excluded,
+    )
+
+
+def spread_specialties(generator: Any) -> None:
+    state = generator.settings.get(_STATE_KEY)
+    if state is None:
+        return
+    by_specialty: dict[Category, list[Article]] = defaultdict(list)
+    for article in generator.articles:
+        view: ThreadView | None = getattr(article, "tweetorial", None)
+        if view is None:
+            by_specialty[article.category].append(article)
+            continue
+        for specialty in view.specialties:
+            by_specialty[_category(specialty.slug, specialty.name, generator.settings)].append(
+                article
+            )
+    categories = sorted(by_specialty.items(), key=lambda item: item[0].name)
+    generator.categories = categories
+    generator.context["categories"] = categories
+
+
+def _make_article(generator: Any, view: ThreadView, used_slugs: set[str]) -> Article:
+    settings = generator.settings
+    slug = _unique_slug(
+        slugify(view.title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])), used_slugs
+    )
+    first = view.specialties[0]
+    date = view.posted or _added(view) or view.archived
+    metadata: dict[str, Any] = {
+        "title": view.title,
+        "slug": slug,
+        "date": date,
+        "category": _category(first.slug, first.name, settings),
+        "tags": [Tag(tag, settings) for tag in view.entry.tags],
+        "authors": [Author(view.thread.author.name, settings)],
+        "summary": view.summary,
+        "template": "thread",
+        "tweetorial": view,
+    }
+    if view.archived:
+        metadata["modified"] = view.archived
+    # Pelican reads `source_path` for caching and for `{filename}` links; a snapshot is the source.
+    source = Path(settings["PATH"]) / "threads" / f"{view.entry.slug}.json"
+    return Article(
+        _render_body(generator, view),
+        metadata=metadata,
+        settings=settings,
+        source_path=str(source),
+        context=generator.context,
+    )
+
+
+def _render_body(generator: Any, view: ThreadView) -> str:
+    """The posts as HTML, rendered by the theme's ``thread_body.html`` partial.
+
+    The same HTML is the page body, the full-text feed entry and what search indexes.
+    """
+    template = generator.env.get_template("thread_body.html")
+    context = dict(generator.context)
+    context["view"] = view
+    return template.render(context)
+
+
+def _category(slug: str, name: str, settings: dict[str, Any]) -> Category:
+    category = Category(name, settings)
+    category.slug = slug
+    return category
+
+
+def _unique_slug(slug: str, used: set[str]) -> str:
+    slug = slug or "thread"
+    candidate, n = slug, 2
+    while candidate in used:
+        candidate, n = f"{slug}-{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _added(view: ThreadView) -> dt.datetime | None:
+    added = view.entry.added
+    return dt.datetime(added.year, added.month, added.day, tzinfo=dt.UTC) if added else None

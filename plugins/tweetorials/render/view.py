@@ -1,0 +1,165 @@
+"""What a thread page needs, computed once in Python so templates only lay it out.
+
+A :class:`ThreadView` joins the maintainer's catalog entry with the archived snapshot: the
+title (the curator's, or the first sentence of the first post), the specialties with their
+names and colours, reading time, per-post numbering, the alt text after the curator's
+overrides, and plain-text fields for summaries, feeds and citations. Pelican's Article gets
+one attribute, ``tweetorial``, holding it (instead of dozens of loose metadata attributes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import markdown
+
+from ..catalog import CatalogEntry, Specialty
+from ..sanitize import clean_html
+from ..snapshot import Media, Post, Thread
+from ..snapshot.model import PLATFORM_NAMES
+
+__all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", "parse_time"]
+
+WORDS_PER_MINUTE = 200
+PLACEHOLDER_ALT = {"image", "photo", "picture", "img", "alt"}
+
+
+@dataclass(frozen=True)
+class MediaView:
+    media: Media
+    alt: str  # curator's override, else the platform's, else ""
+    description: str  # curator's long description, shown as a caption
+    number: int
+
+    @property
+    def has_alt(self) -> bool:
+        return bool(self.alt)
+
+
+@dataclass(frozen=True)
+class PostView:
+    post: Post
+    number: int  # 1-based; the page anchor is #post-N
+    media: list[MediaView]
+
+    @property
+    def anchor(self) -> str:
+        return f"post-{self.number}"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.post.status != "ok"
+
+
+@dataclass
+class ThreadView:
+    entry: CatalogEntry
+    thread: Thread
+    title: str
+    specialties: list[Specialty]
+    posts: list[PostView]
+    posted: dt.datetime | None
+    archived: dt.datetime | None
+    words: int
+    summary: str
+    note_html: str  # the curator's note, Markdown rendered and sanitised
+    extra: dict[str, object] = field(
+        default_factory=dict
+    )  # filled by later stages (references, ...)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+    @property
+    def platform_name(self) -> str:
+        return PLATFORM_NAMES.get(self.thread.platform, self.thread.platform)
+
+    @property
+    def author(self):  # type: ignore[no-untyped-def]
+        return self.thread.author
+
+    @property
+    def missing_posts(self) -> int:
+        return sum(1 for p in self.posts if p.is_missing)
+
+    @property
+    def text(self) -> str:
+        """All the posts' text, for search snippets and social cards."""
+        return "\n\n".join(p.post.text for p in self.posts)
+
+
+def build_view(
+    entry: CatalogEntry, thread: Thread, specialties: dict[str, Specialty]
+) -> ThreadView:
+    posts = [
+        PostView(
+            post=post,
+            number=n,
+            media=[_media_view(entry, n, i, m) for i, m in enumerate(post.media, 1)],
+        )
+        for n, post in enumerate(thread.posts, start=1)
+    ]
+    text = " ".join(p.text for p in thread.posts)
+    posted = parse_time(thread.first_post_time)
+    return ThreadView(
+        entry=entry,
+        thread=thread,
+        title=entry.title or derive_title(thread),
+        specialties=[specialties[s] for s in entry.specialties],
+        posts=posts,
+        posted=posted,
+        archived=parse_time(thread.fetched_at),
+        words=len(text.split()),
+        summary=_summary(entry, thread),
+        note_html=clean_html(markdown.markdown(entry.note)) if entry.note else "",
+    )
+
+
+def derive_title(thread: Thread, limit: int = 90) -> str:
+    """The first sentence of the first post, cut at a word boundary: a thread's natural title."""
+    text = re.sub(r"\s+", " ", thread.posts[0].text).strip()
+    text = re.sub(r"https?://\S+", "", text).strip()
+    sentence = re.split(r"(?<=[.!?…])\s", text, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence.rstrip(" :;,") or "Untitled thread"
+    cut = sentence[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" :;,.") + "…"
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _media_view(entry: CatalogEntry, post_no: int, image_no: int, media: Media) -> MediaView:
+    note = entry.image_note(post_no, image_no)
+    alt = media.alt.strip()
+    if alt.lower() in PLACEHOLDER_ALT:
+        alt = ""
+    if note and note.alt:
+        alt = note.alt.strip()
+    return MediaView(
+        media=media,
+        alt=alt,
+        description=(note.description or "").strip() if note else "",
+        number=image_no,
+    )
+
+
+def _summary(entry: CatalogEntry, thread: Thread, limit: int = 200) -> str:
+    """A plain-text description for listings and meta tags: the note's first paragraph, or the
+    thread's opening words."""
+    source = entry.note.split("\n\n")[0] if entry.note else thread.posts[0].text
+    source = re.sub(r"[*_`#>\[\]]", "", source)  # Markdown marks read badly as plain text
+    source = re.sub(r"\s+", " ", source).strip()
+    if len(source) <= limit:
+        return source
+    return source[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
