@@ -1,0 +1,331 @@
+"""Fetch the catalog's threads into snapshots, never losing what the archive already holds.
+
+The runner decides *what* to fetch and *what to keep*; sources know *how* to fetch. Its
+promises, each tested:
+
+* ``mode="missing"`` fetches only threads without a snapshot, so a second run sends no request;
+  ``mode="refresh"`` re-fetches every thread; ``only`` picks one thread and always fetches it.
+  Threads with ``platform: manual`` or a hand-written snapshot are never fetched.
+* A thread whose fetch fails keeps its snapshot byte for byte, and the failure is reported
+  with its reason; a thread gone upstream keeps its archived copy.
+* A successful fetch is merged into the snapshot (:func:`~tweetorials.fetch.merge.merge`) and
+  written atomically, so an interrupted run leaves every snapshot readable.
+* One thread's failure, even a bug in a source, never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from ..platforms import PostRef, UnsupportedURL, parse_post_url
+from ..snapshot import SnapshotError, SnapshotStore, Thread
+from ..snapshot.store import HANDWRITTEN_SUFFIXES
+from .errors import FetchError, ThreadUnavailable
+from .merge import merge, same_content
+from .sources.base import Source
+
+__all__ = [
+    "FetchEntry",
+    "FetchReport",
+    "Mode",
+    "Outcome",
+    "UnknownThread",
+    "fetch_threads",
+    "select",
+]
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["missing", "refresh"]
+Status = Literal["fetched", "updated", "unchanged", "reused", "gone", "skipped", "failed"]
+
+#: How each outcome reads in the summary, in the order the summary lists them.
+STATUS_LABELS: dict[str, str] = {
+    "fetched": "fetched",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "reused": "reused",
+    "gone": "gone upstream",
+    "skipped": "skipped",
+    "failed": "failed",
+}
+
+
+class FetchEntry(Protocol):
+    """What the runner needs from a catalog entry (``CatalogEntry`` has all of it)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def ref(self) -> PostRef: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def last_url(self) -> str | None: ...
+    @property
+    def line(self) -> int: ...
+
+
+class UnknownThread(ValueError):
+    """``only`` names a thread that is not in the catalog."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one thread; ``reason`` says why for anything but a plain success."""
+
+    url: str
+    slug: str
+    line: int
+    status: Status
+    reason: str = ""
+
+
+@dataclass
+class FetchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every thread is archived or was left as it was on purpose, 1 on any failure."""
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        """One line, e.g. ``2 fetched, 5 reused, 1 failed`` (``nothing to fetch`` when empty)."""
+        counts = self.counts
+        parts = [f"{counts[s]} {label}" for s, label in STATUS_LABELS.items() if counts[s]]
+        return ", ".join(parts) or "nothing to fetch"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def select(entries: Sequence[FetchEntry], only: str | None) -> list[FetchEntry]:
+    """``entries``, or the one entry ``only`` names in any spelling of its URL.
+
+    Raises :class:`UnknownThread` when ``only`` matches nothing.
+    """
+    if only is None:
+        return list(entries)
+    wanted = only.strip()
+    try:
+        key = parse_post_url(wanted).key
+    except UnsupportedURL:
+        key = None
+    chosen = [e for e in entries if e.ref.key == key or e.url == wanted]
+    if not chosen:
+        raise UnknownThread(
+            f"{only} is not in the catalog; add it to threads.yaml first (or check the URL)"
+        )
+    return chosen
+
+
+def fetch_threads(
+    entries: Sequence[FetchEntry],
+    store: SnapshotStore,
+    sources: Mapping[str, Source],
+    *,
+    mode: Mode = "missing",
+    only: str | None = None,
+    progress: bool = False,
+    workers: int = 3,
+    clock: Callable[[], str] = utc_now,
+) -> FetchReport:
+    """Fetch what ``mode`` and ``only`` select; see the module docstring for the guarantees.
+
+    Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
+    an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
+    """
+    if mode not in ("missing", "refresh"):
+        raise ValueError(f"mode must be 'missing' or 'refresh', not {mode!r}")
+    chosen = select(entries, only)
+    force = only is not None or mode == "refresh"
+    outcomes: dict[int, Outcome] = {}
+    todo: list[tuple[int, FetchEntry]] = []
+    for index, entry in enumerate(chosen):
+        skip = _skip_reason(entry, store, force)
+        if skip is not None:
+            outcomes[index] = skip
+        else:
+            todo.append((index, entry))
+
+    if todo:
+        with _Progress(len(todo), enabled=progress) as bar:
+            pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
+            stop = threading.Event()  # set on Ctrl-C: threads not started yet are not started
+
+            def task(entry: FetchEntry) -> Outcome:
+                if stop.is_set():
+                    return _outcome(entry, "skipped", "interrupted before it started")
+                try:
+                    return _fetch_one(entry, store, sources, clock)
+                except BaseException:
+                    stop.set()
+                    raise
+
+            try:
+                futures: dict[Future[Outcome], int] = {
+                    pool.submit(task, entry): index for index, entry in todo
+                }
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    outcomes[futures[future]] = outcome
+                    _log(outcome)
+                    bar.advance(outcome)
+            except BaseException:
+                stop.set()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+    return FetchReport([outcomes[i] for i in sorted(outcomes)])
+
+
+def _skip_reason(entry: FetchEntry, store: SnapshotStore, force: bool) -> Outcome | None:
+    """An outcome for an entry that needs no request, or None when it must be fetched."""
+    path = store.find(entry.slug)
+    if entry.platform == "manual":
+        if path is None:
+            reason = f"platform manual is never fetched; write {store.root / entry.slug}.yaml"
+            return _outcome(entry, "skipped", reason)
+        return _outcome(entry, "reused", "hand-written snapshot")
+    if path is not None and path.suffix in HANDWRITTEN_SUFFIXES:
+        return _outcome(entry, "reused", f"hand-written snapshot {path.name} is kept as it is")
+    if path is not None and not force:
+        return _outcome(entry, "reused")
+    return None
+
+
+def _fetch_one(
+    entry: FetchEntry, store: SnapshotStore, sources: Mapping[str, Source], clock: Callable[[], str]
+) -> Outcome:
+    """Fetch, merge and save one thread; every ordinary failure becomes an outcome."""
+    source = sources.get(entry.platform)
+    if source is None:
+        return _outcome(entry, "failed", f"no source can fetch platform '{entry.platform}'")
+    try:
+        old = store.load(entry.slug)
+    except SnapshotError as exc:
+        # Overwriting a damaged archive could destroy what a person can still repair.
+        return _outcome(
+            entry, "failed", f"the existing snapshot is broken, fix or delete it: {exc}"
+        )
+    try:
+        last = _last_ref(entry)
+        thread = source.fetch(entry.ref, last=last)
+    except ThreadUnavailable as exc:
+        if old is not None:
+            return _outcome(entry, "gone", f"{exc}; archived copy kept")
+        return _outcome(entry, "failed", str(exc))
+    except FetchError as exc:
+        kept = "; snapshot kept unchanged" if old is not None else ""
+        return _outcome(entry, "failed", f"{exc}{kept}")
+    except UnsupportedURL as exc:
+        return _outcome(entry, "failed", f"the thread's last: URL is not usable: {exc}")
+    except Exception as exc:  # a bug in one source must not cost the other threads
+        log.exception("unexpected error while fetching %s", entry.url)
+        return _outcome(entry, "failed", f"unexpected error ({type(exc).__name__}: {exc})")
+
+    merged = merge(old, thread, clock())
+    try:
+        store.save(entry.slug, merged)
+    except OSError as exc:
+        return _outcome(entry, "failed", f"could not write the snapshot: {exc}")
+    if old is None:
+        return _outcome(entry, "fetched", _describe(merged))
+    if same_content(old, merged):
+        return _outcome(entry, "unchanged")
+    return _outcome(entry, "updated", _describe(merged, old))
+
+
+def _last_ref(entry: FetchEntry) -> PostRef | None:
+    last_ref = getattr(entry, "last_ref", None)
+    if last_ref is not None:
+        return last_ref
+    if entry.last_url:
+        return parse_post_url(entry.last_url, entry.platform)
+    return None
+
+
+def _describe(thread: Thread, old: Thread | None = None) -> str:
+    total = len(thread.posts)
+    text = f"{total} post{'s' * (total != 1)}"
+    gone = sum(1 for p in thread.posts if p.status != "ok")
+    if gone:
+        text += f", {gone} kept from the archive"
+    if old is not None:
+        added = len({p.id for p in thread.posts} - {p.id for p in old.posts})
+        if added:
+            text += f", {added} new"
+    return text
+
+
+def _outcome(entry: FetchEntry, status: Status, reason: str = "") -> Outcome:
+    return Outcome(url=entry.url, slug=entry.slug, line=entry.line, status=status, reason=reason)
+
+
+def _log(outcome: Outcome) -> None:
+    level = logging.WARNING if outcome.status in ("failed", "gone") else logging.INFO
+    detail = f": {outcome.reason}" if outcome.reason else ""
+    log.log(level, "%s %s%s", STATUS_LABELS[outcome.status], outcome.url, detail)
+
+
+class _Progress:
+    """A rich progress bar on a terminal when asked for; silent otherwise."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.bar = None
+        if enabled:
+            from rich.console import Console
+
+            console = Console(stderr=True)
+            if console.is_terminal:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+
+                self.bar = Progress(
+                    TextColumn("[bold]fetching"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    TextColumn("{task.description}"),
+                    console=console,
+                    transient=True,
+                )
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("", total=self.total)
+        return self
+
+    def advance(self, outcome: Outcome) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=outcome.slug)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
