@@ -24,7 +24,9 @@ class Problem:
     message: str
 
     def format(self, path: Path | str) -> str:
-        return f"{Path(path).name if isinstance(path, Path) else path}:{self.line}: {self.message}"
+        """``threads.yaml:LINE: message`` (no line when the problem is the whole file)."""
+        name = Path(path).name
+        return f"{name}:{self.line}: {self.message}" if self.line else f"{name}: {self.message}"
 
 
 @dataclass(frozen=True)

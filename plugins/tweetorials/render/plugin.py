@@ -29,7 +29,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import order_content, slugify
 
 from ..catalog import Catalog, CatalogError, load_catalog
-from ..snapshot import SnapshotError, SnapshotStore, Thread
+from ..snapshot import SnapshotError, SnapshotStore
 from .settings import PluginSettings
 from .view import ThreadView, build_view
 

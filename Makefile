@@ -1,0 +1,61 @@
+# The two commands a newcomer needs: `make html` builds the site, `make test` runs the tests.
+# Every target creates the virtual environment and installs the project when that is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUTPUT := output
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: html serve test check fetch publish bench lint format clean help
+
+help:
+	@echo "make html     build the site into $(OUTPUT)/ from threads.yaml and the snapshots (offline)"
+	@echo "make serve    build, then preview on http://$(HOST):$(PORT)/"
+	@echo "make test     run the test suite (browser tests skip when Chromium is missing)"
+	@echo "make check    validate threads.yaml and the snapshots"
+	@echo "make fetch    archive threads that have no snapshot yet (needs the network)"
+	@echo "make publish  build with publishconf.py (absolute URLs from SITEURL)"
+	@echo "make bench    measure build speed and memory"
+	@echo "make lint     ruff check and format check"
+	@echo "make clean    remove $(OUTPUT)/ and caches"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[search,test]'
+	@touch $(STAMP)
+
+html: $(STAMP)
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT)
+
+serve: html
+	$(BIN)/python -m http.server --bind $(HOST) --directory $(OUTPUT) $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/tweetorials check
+
+fetch: $(STAMP)
+	$(BIN)/tweetorials fetch
+
+publish: $(STAMP)
+	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache .ruff_cache __pycache__

@@ -1,0 +1,55 @@
+"""Shared fixtures: a real Pelican build into a temporary folder, and the browser switch."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the project's site sources (catalog, content, theme) in a temporary folder."""
+    for name in ("threads.yaml", "pelicanconf.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    return tmp_path
+
+
+BuildSite = Callable[..., Path]
+
+
+@pytest.fixture
+def build_site() -> BuildSite:
+    """Run a real Pelican build of the site folder ``root``; returns the output folder."""
+
+    def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        output = output or root / "output"
+        settings = read_settings(
+            str(root / "pelicanconf.py"),
+            override={
+                "PATH": str(root / "content"),
+                "OUTPUT_PATH": str(output),
+                "THEME": str(root / "theme"),
+                "PLUGIN_PATHS": [str(ROOT / "plugins")],
+                "TWEETORIALS_CATALOG": str(root / "threads.yaml"),
+                "TWEETORIALS_FETCH": "never",
+                **overrides,
+            },
+        )
+        Pelican(settings).run()
+        return output
+
+    return build
