@@ -1,0 +1,561 @@
+"""X's two public JSON shapes -> the normalised snapshot types. Pure functions, no network.
+
+* **Syndication** (``cdn.syndication.twimg.com/tweet-result``): one tweet per request, in the
+  old REST shape (``id_str``, ``text`` with HTML entities, ``entities``, ``mediaDetails`` with
+  ``ext_alt_text``, ``quoted_tweet``, ``parent``, ``note_tweet`` when the text was cut, which
+  carries only an id, never the full text).
+* **FxTwitter** (``api.fxtwitter.com/2/thread/ID``): the whole self-thread, each status with
+  ``raw_text`` + ``facets``, ``media.all`` with ``altText``, ``quote``, ``card``, and the full
+  text of long posts; unavailable posts come back as ``{"type": "tombstone", "reason": ...}``.
+
+Everything here treats the payload as hostile: wrong types are skipped rather than trusted,
+URLs are only kept when they are http(s), and text reaches HTML only through
+:func:`~tweetorials.fetch.sources.x_text.render_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from ...sanitize import clean_html, is_safe_url
+from ...snapshot import Author, LinkCard, Media, Post
+from .x_text import render_text
+
+__all__ = [
+    "author_from_fxtwitter",
+    "author_from_syndication",
+    "fxtwitter_author_id",
+    "fxtwitter_tombstone_reason",
+    "is_fxtwitter_tombstone",
+    "iso_utc",
+    "normalise_alt",
+    "post_from_fxtwitter",
+    "post_from_syndication",
+    "post_url",
+    "syndication_problem",
+    "syndication_user_id",
+]
+
+_STATUS_ID = re.compile(r"/status(?:es)?/(\d+)")
+_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+# Alt text X fills in when the author wrote none; it describes nothing.
+_PLACEHOLDER_ALTS = frozenset({"image", "photo", "picture"})
+
+
+# -- small shared helpers ----------------------------------------------------------------------
+
+
+def post_url(handle: str, post_id: str) -> str:
+    """The canonical address of a post; we build it rather than trust the API's ``url``."""
+    return f"https://x.com/{handle}/status/{post_id}"
+
+
+def normalise_alt(value: Any) -> str:
+    """Alt text, or ``""`` when missing, blank or X's placeholder ``"Image"``."""
+    if not isinstance(value, str):
+        return ""
+    alt = value.strip()
+    return "" if alt.lower() in _PLACEHOLDER_ALTS else alt
+
+
+def iso_utc(value: Any) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SSZ`` from an epoch number, ISO 8601, or X's ``Wed Jul 01 ... 2026``."""
+    when: dt.datetime | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        when = dt.datetime.fromtimestamp(value, dt.UTC)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                when = dt.datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
+            except ValueError:
+                return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+    if when is None:
+        return None
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _id(value: Any) -> str:
+    """A tweet or user id as a string of digits, or ``""``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = _str(value)
+    return text if text.isdigit() else ""
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and value > 0:
+        return int(value)
+    return None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _safe(url: Any) -> str | None:
+    text = _str(url)
+    return text if is_safe_url(text) else None
+
+
+def _status_id_in(url: str | None) -> str:
+    match = _STATUS_ID.search(url or "")
+    return match.group(1) if match else ""
+
+
+def _best_mp4(variants: list[Any], url_key: str, type_key: str | None) -> str | None:
+    """The highest-bitrate MP4 among video variants (the poster is shown, this is linked)."""
+    best: tuple[int, str] | None = None
+    for variant in variants:
+        v = _dict(variant)
+        url = _safe(v.get(url_key))
+        if not url:
+            continue
+        kind = _str(v.get(type_key)) if type_key else ""
+        is_mp4 = "mp4" in kind or (not kind and ".mp4" in url.split("?", 1)[0])
+        if not is_mp4:
+            continue
+        rate = _int(v.get("bitrate")) or 0
+        if best is None or rate > best[0]:
+            best = (rate, url)
+    return best[1] if best else None
+
+
+def _avatar(url: Any) -> str | None:
+    """Avatar URL, asking X for the 200 px version instead of the 48 px ``_normal`` one."""
+    avatar = _safe(url)
+    if avatar:
+        avatar = re.sub(r"_normal(\.\w+)$", r"_200x200\1", avatar)
+    return avatar
+
+
+def _author(name: Any, handle: Any, avatar: Any) -> Author | None:
+    screen_name = _str(handle)
+    if not _HANDLE.match(screen_name):
+        return None
+    return Author(
+        name=_str(name) or screen_name,
+        handle=screen_name,
+        url=f"https://x.com/{screen_name}",
+        avatar_url=_avatar(avatar),
+    )
+
+
+# -- syndication -------------------------------------------------------------------------------
+
+
+def syndication_problem(data: Any) -> str | None:
+    """Why a 200 answer from ``tweet-result`` is not a tweet, or ``None`` when it is one."""
+    if not isinstance(data, dict) or not data:
+        return "X answered with an empty object: the post does not exist or is not public"
+    kind = data.get("__typename")
+    if kind == "TweetTombstone":
+        message = _str(_dict(_dict(data.get("tombstone")).get("text")).get("text"))
+        message = re.sub(r"\s*Learn more\s*$", "", message)
+        return f"X shows a tombstone: {message}" if message else "X shows a tombstone for it"
+    if kind not in (None, "Tweet") or not _id(data.get("id_str")):
+        return f"X answered with something that is not a tweet ({kind or 'no id'})"
+    if not _dict(data.get("user")):
+        return "X answered with a tweet without an author"
+    return None
+
+
+def author_from_syndication(tweet: dict[str, Any]) -> Author | None:
+    user = _dict(tweet.get("user"))
+    return _author(user.get("name"), user.get("screen_name"), user.get("profile_image_url_https"))
+
+
+def syndication_user_id(tweet: dict[str, Any]) -> str:
+    return _id(_dict(tweet.get("user")).get("id_str"))
+
+
+def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -> Post:
+    """One syndication tweet (or its ``quoted_tweet`` / ``parent``) as a :class:`Post`.
+
+    ``with_author`` sets :attr:`Post.author`, for quoted posts; thread posts leave it ``None``.
+    Raises :class:`ValueError` when the tweet has no id or author.
+    """
+    post_id = _id(tweet.get("id_str"))
+    author = author_from_syndication(tweet)
+    if not post_id or author is None:
+        raise ValueError("the tweet has no id or no author")
+    url = post_url(author.handle, post_id)
+    entities = _dict(tweet.get("entities"))
+    details = [_dict(m) for m in _list(tweet.get("mediaDetails"))]
+
+    links: dict[str, str | None] = {}
+    for entity in _list(entities.get("urls")):
+        e = _dict(entity)
+        short, expanded = _str(e.get("url")), _str(e.get("expanded_url"))
+        if short:
+            links[short] = expanded or short
+    for entity in [*_list(entities.get("media")), *details]:
+        short = _str(_dict(entity).get("url"))
+        if short:
+            links[short] = None
+    quote = _syndication_quote(tweet.get("quoted_tweet"))
+    if quote is not None:
+        _drop_quote_link(links, quote.id)
+
+    # The legacy text field escapes &, < and >; offsets are never used, so unescaping is safe.
+    raw = html.unescape(tweet.get("text") if isinstance(tweet.get("text"), str) else "")
+    display = _list(tweet.get("display_text_range"))
+    reply_prefix = bool(display) and isinstance(display[0], int) and display[0] > 0
+    text, body = render_text(raw, links, strip_reply_prefix=reply_prefix)
+
+    note = tweet.get("note_tweet")
+    full_text = _note_tweet_text(note)
+    truncated = False
+    if full_text:
+        text, body = render_text(html.unescape(full_text), links)
+    elif note:
+        truncated = True  # X cut the text here and only sends the note's id
+
+    return Post(
+        id=post_id,
+        url=url,
+        created_at=iso_utc(tweet.get("created_at")),
+        text=text,
+        html=body,
+        media=_syndication_media(tweet, details, url),
+        quote=quote,
+        card=_syndication_card(tweet.get("card"), links),
+        author=author if with_author else None,
+        truncated=truncated,
+    )
+
+
+def _note_tweet_text(note: Any) -> str:
+    """The full text if a ``note_tweet`` carries it (GraphQL shapes do; syndication does not)."""
+    n = _dict(note)
+    text = n.get("text")
+    if not isinstance(text, str):
+        text = _dict(_dict(n.get("note_tweet_results")).get("result")).get("text")
+    return text if isinstance(text, str) and text.strip() else ""
+
+
+def _drop_quote_link(links: dict[str, str | None], quoted_id: str) -> None:
+    """The ``t.co`` link that only points at the quoted post: shown as the quote instead."""
+    for short, target in links.items():
+        if target and _status_id_in(target) == quoted_id:
+            links[short] = None
+
+
+def _syndication_quote(value: Any) -> Post | None:
+    quoted = _dict(value)
+    if not quoted:
+        return None
+    if quoted.get("__typename") == "TweetTombstone":
+        message = _str(_dict(_dict(quoted.get("tombstone")).get("text")).get("text"))
+        message = re.sub(r"\s*Learn more\s*$", "", message) or "This post is unavailable."
+        return _unavailable_quote(_id(quoted.get("id_str")), message, "unavailable", None)
+    try:
+        return post_from_syndication(quoted, with_author=True)
+    except ValueError:
+        return None
+
+
+def _syndication_media(
+    tweet: dict[str, Any], details: list[dict[str, Any]], url: str
+) -> list[Media]:
+    media: list[Media] = []
+    for item in details:
+        kind = _str(item.get("type"))
+        image = _safe(item.get("media_url_https"))
+        if not image:
+            continue
+        info = _dict(item.get("original_info"))
+        width, height = _int(info.get("width")), _int(info.get("height"))
+        alt = normalise_alt(item.get("ext_alt_text"))
+        if kind == "photo":
+            media.append(Media(kind="image", url=image, alt=alt, width=width, height=height))
+        elif kind in ("video", "animated_gif"):
+            video = _best_mp4(
+                _list(_dict(item.get("video_info")).get("variants")), "url", "content_type"
+            )
+            media.append(
+                Media(
+                    kind="gif" if kind == "animated_gif" else "video",
+                    url=image,
+                    alt=alt,
+                    width=width,
+                    height=height,
+                    link=video or url,
+                )
+            )
+    if media:
+        return media
+    # Older answers carry only the simplified lists.
+    for photo in _list(tweet.get("photos")):
+        p = _dict(photo)
+        image = _safe(p.get("url"))
+        if image:
+            media.append(
+                Media(
+                    kind="image",
+                    url=image,
+                    width=_int(p.get("width")),
+                    height=_int(p.get("height")),
+                )
+            )
+    video = _dict(tweet.get("video"))
+    poster = _safe(video.get("poster"))
+    if poster:
+        link = _best_mp4(_list(video.get("variants")), "src", "type") or url
+        media.append(Media(kind="video", url=poster, link=link))
+    return media
+
+
+def _syndication_card(value: Any, links: dict[str, str | None]) -> LinkCard | None:
+    """A ``summary`` / ``summary_large_image`` card from its ``binding_values``."""
+    card = _dict(value)
+    if not card:
+        return None
+    values = _dict(card.get("binding_values"))
+
+    def string(key: str) -> str:
+        return _str(_dict(values.get(key)).get("string_value"))
+
+    short = string("card_url") or _str(card.get("url"))
+    url = _safe(links.get(short) or short)
+    if url and _is_tco(url):
+        url = _card_target(string("domain") or string("vanity_url"), links) or url
+    if not url:
+        return None
+    image = None
+    for key in (
+        "photo_image_full_size_original",
+        "summary_photo_image_original",
+        "thumbnail_image_original",
+        "summary_photo_image_large",
+        "thumbnail_image_large",
+        "thumbnail_image",
+    ):
+        found = _dict(_dict(values.get(key)).get("image_value"))
+        image_url = _safe(found.get("url"))
+        if image_url:
+            image = Media(
+                kind="image",
+                url=image_url,
+                width=_int(found.get("width")),
+                height=_int(found.get("height")),
+            )
+            break
+    title, description = string("title"), string("description")
+    if not (title or description or image):
+        return None
+    return LinkCard(url=url, title=title, description=description, image=image)
+
+
+# -- FxTwitter ---------------------------------------------------------------------------------
+
+
+def is_fxtwitter_tombstone(status: Any) -> bool:
+    return isinstance(status, dict) and status.get("type") == "tombstone"
+
+
+def fxtwitter_tombstone_reason(status: Any) -> str:
+    """``"deleted"``, ``"suspended"``, ``"private"``... plus FxTwitter's message, for people."""
+    s = _dict(status)
+    reason = _str(s.get("reason")) or "unavailable"
+    message = _str(s.get("message"))
+    return f"{reason} ({message})" if message else reason
+
+
+def author_from_fxtwitter(author: Any) -> Author | None:
+    a = _dict(author)
+    return _author(a.get("name"), a.get("screen_name"), a.get("avatar_url"))
+
+
+def fxtwitter_author_id(status: dict[str, Any]) -> str:
+    return _id(_dict(status.get("author")).get("id"))
+
+
+def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) -> Post:
+    """One FxTwitter status (v2 ``status``/``thread[]`` entry, or a v1 ``tweet``) as a Post.
+
+    Raises :class:`ValueError` when it has no id or author.
+    """
+    post_id = _id(status.get("id"))
+    author = author_from_fxtwitter(status.get("author"))
+    if not post_id or author is None:
+        raise ValueError("the status has no id or no author")
+    url = post_url(author.handle, post_id)
+
+    quote = _fxtwitter_quote(status.get("quote"))
+    raw = _dict(status.get("raw_text"))
+    links: dict[str, str | None] = {}
+    for facet in _list(raw.get("facets")):
+        f = _dict(facet)
+        original = _str(f.get("original"))
+        if not original:
+            continue
+        kind = _str(f.get("type"))
+        if kind == "media":
+            links[original] = None
+        elif kind == "url":
+            links[original] = _str(f.get("replacement")) or original
+    if quote is not None:
+        _drop_quote_link(links, quote.id)
+
+    raw_text = raw.get("text")
+    if isinstance(raw_text, str):
+        display = _list(raw.get("display_text_range"))
+        reply_prefix = bool(display) and isinstance(display[0], int) and display[0] > 0
+        text, body = render_text(raw_text, links, strip_reply_prefix=reply_prefix)
+    else:
+        # v1 answers and older v2 ones: ``text`` already has its links expanded.
+        text, body = render_text(_str(status.get("text")), links)
+
+    return Post(
+        id=post_id,
+        url=url,
+        created_at=iso_utc(status.get("created_timestamp")) or iso_utc(status.get("created_at")),
+        text=text,
+        html=body,
+        media=_fxtwitter_media(_dict(status.get("media")), url),
+        quote=quote,
+        card=_fxtwitter_card(status.get("card"), links),
+        author=author if with_author else None,
+    )
+
+
+def _fxtwitter_quote(value: Any) -> Post | None:
+    quoted = _dict(value)
+    if not quoted:
+        return None
+    if is_fxtwitter_tombstone(quoted):
+        reason = _str(quoted.get("reason"))
+        message = _str(quoted.get("message")) or "This post is unavailable."
+        status = "deleted" if reason == "deleted" else "unavailable"
+        partial = _dict(quoted.get("author"))
+        return _unavailable_quote(
+            _id(quoted.get("id")),
+            message,
+            status,
+            _author(partial.get("name"), partial.get("screen_name"), partial.get("avatar_url")),
+        )
+    try:
+        return post_from_fxtwitter(quoted, with_author=True)
+    except ValueError:
+        return None
+
+
+def _fxtwitter_media(media: dict[str, Any], url: str) -> list[Media]:
+    items = _list(media.get("all")) or [*_list(media.get("photos")), *_list(media.get("videos"))]
+    out: list[Media] = []
+    for raw in items:
+        item = _dict(raw)
+        kind = _str(item.get("type"))
+        width, height = _int(item.get("width")), _int(item.get("height"))
+        alt = normalise_alt(item.get("altText"))
+        if kind == "photo":
+            image = _safe(item.get("url"))
+            if image:
+                out.append(Media(kind="image", url=image, alt=alt, width=width, height=height))
+        elif kind in ("video", "gif"):
+            poster = _safe(item.get("thumbnail_url"))
+            if not poster:
+                continue  # nothing to show; the post link still leads to it
+            video = _best_mp4(_list(item.get("formats")), "url", "container") or _safe(
+                item.get("url")
+            )
+            out.append(
+                Media(kind=kind, url=poster, alt=alt, width=width, height=height, link=video or url)
+            )
+    external = _dict(media.get("external"))
+    poster = _safe(external.get("thumbnail_url"))
+    if poster:
+        out.append(
+            Media(
+                kind="video",
+                url=poster,
+                width=_int(external.get("width")),
+                height=_int(external.get("height")),
+                link=_safe(external.get("url")) or url,
+            )
+        )
+    return out
+
+
+def _fxtwitter_card(value: Any, links: dict[str, str | None]) -> LinkCard | None:
+    card = _dict(value)
+    if not card:
+        return None
+    short = _str(card.get("url"))
+    url = _safe(links.get(short) or short)
+    if url and _is_tco(url):
+        url = _card_target(_str(card.get("domain")), links) or url
+    if not url:
+        return None
+    found = _dict(card.get("image"))
+    image_url = _safe(found.get("url"))
+    image = (
+        Media(
+            kind="image",
+            url=image_url,
+            alt=normalise_alt(found.get("alt")),
+            width=_int(found.get("width")),
+            height=_int(found.get("height")),
+        )
+        if image_url
+        else None
+    )
+    title, description = _str(card.get("title")), _str(card.get("description"))
+    if not (title or description or image):
+        return None
+    return LinkCard(url=url, title=title, description=description, image=image)
+
+
+def _is_tco(url: str) -> bool:
+    return urlsplit(url).netloc.lower() == "t.co"
+
+
+def _card_target(domain: str, links: dict[str, str | None]) -> str | None:
+    """Where a card whose own ``t.co`` link is unexplained points: the post's link to the same
+    site, else the site itself. Better than publishing a redirector that may stop working."""
+    host = domain.lower().removeprefix("www.")
+    if not host or not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", host):
+        return None
+    for target in links.values():
+        if target and urlsplit(target).netloc.lower().removeprefix("www.") == host:
+            return target
+    return f"https://{host}/"
+
+
+def _unavailable_quote(
+    post_id: str, message: str, status: str, author: Author | None
+) -> Post | None:
+    """A quoted post we can no longer see: kept as a marker with the platform's explanation.
+
+    Without an id there is nothing to point at, and the quote is left out.
+    """
+    if not post_id:
+        return None
+    return Post(
+        id=post_id,
+        url=post_url(author.handle if author else "i", post_id),
+        created_at=None,
+        text=message,
+        html=clean_html(f"<p>{html.escape(message, quote=False)}</p>"),
+        author=author,
+        status=status,
+    )
