@@ -30,7 +30,9 @@ def problems(text: str) -> list[str]:
     return caught.value.lines()
 
 
-GOOD = HEAD + """\
+GOOD = (
+    HEAD
+    + """\
   - url: https://twitter.com/AvrahamCooperMD/status/1345753985467224064?s=20
     specialties: [pathophysiology]
     tags: [muscle, exercise-physiology]
@@ -46,6 +48,7 @@ GOOD = HEAD + """\
   - url: https://med.example/@teacher/110000000000000001
     specialties: value-care
 """
+)
 
 
 def test_good_catalog_loads_every_field() -> None:
@@ -117,42 +120,50 @@ def test_good_catalog_loads_every_field() -> None:
             id="duplicate-after-normalisation",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    added: last week\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    added: last week\n",
             "threads.yaml:11: added must be a date written as YYYY-MM-DD, found 'last week'",
             id="bad-date",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    tags: [Acid Base]\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    tags: [Acid Base]\n",
             "threads.yaml:11: tag 'Acid Base' must be lower-case words joined by hyphens, e.g. acid-base",
             id="bad-tag",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    platform: tiktok\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    platform: tiktok\n",
             "threads.yaml:11: platform 'tiktok' is not one of x, bluesky, mastodon, manual",
             id="bad-platform",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    featured: yes please\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    featured: yes please\n",
             "threads.yaml:11: featured must be true or false",
             id="bad-featured",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    images:\n      - {post: 0, alt: x}\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    images:\n      - {post: 0, alt: x}\n",
             "threads.yaml:12: images entries need post: N and image: M, counted from 1 (post 1 is the first post)",
             id="bad-image-position",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    review: {date: 2026-01-01}\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    review: {date: 2026-01-01}\n",
             "threads.yaml:11: review needs reviewer: the name of who checked it",
             id="review-without-reviewer",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    last: https://bsky.app/profile/a.b/post/3k\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    last: https://bsky.app/profile/a.b/post/3k\n",
             "threads.yaml:11: last must be a post on the same platform as url (x)",
             id="last-on-other-platform",
         ),
         pytest.param(
-            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    specialties: [value-care]\n",
+            HEAD
+            + "  - url: https://x.com/a/status/1\n    specialties: [policy]\n    specialties: [value-care]\n",
             "threads.yaml:11: 'specialties' appears twice in the same block; keep one",
             id="duplicate-key",
         ),
@@ -211,7 +222,9 @@ def test_every_problem_is_reported_at_once() -> None:
     assert [line.split(":")[1] for line in lines] == ["10", "11", "13"]
 
 
-def test_check_command_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_command_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     catalog = tmp_path / "threads.yaml"
     text = HEAD + "  - url: https://x.com/a/status/1\n    specialties: [cardio]\n"
     catalog.write_text(text)
@@ -221,13 +234,18 @@ def test_check_command_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest
 
     err = capsys.readouterr().err
     assert code == 2
-    assert "threads.yaml:10: specialty 'cardio' is not defined; known: pathophysiology, policy, value-care" in err
+    assert (
+        "threads.yaml:10: specialty 'cardio' is not defined; known: pathophysiology, policy, value-care"
+        in err
+    )
     assert "Traceback" not in err
     assert catalog.read_text() == text
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 
-def test_check_command_summarises_a_good_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_command_summarises_a_good_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     catalog = tmp_path / "threads.yaml"
     catalog.write_text(GOOD)
     assert main(["check", "--catalog", str(catalog)]) == 0
@@ -235,7 +253,9 @@ def test_check_command_summarises_a_good_catalog(tmp_path: Path, capsys: pytest.
     assert "threads.yaml: 3 threads in 3 specialties, 0 archived, 3 waiting for a fetch" in out
 
 
-def test_missing_catalog_file_is_a_person_readable_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_catalog_file_is_a_person_readable_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", "--catalog", str(tmp_path / "threads.yaml")]) == 2
     assert "threads.yaml: file not found" in capsys.readouterr().err
 

@@ -25,7 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def full_thread() -> Thread:
-    author = Author("Dr Ada Example", "ada_example", "https://x.com/ada_example", avatar_url="https://pbs.example/a.jpg")
+    author = Author(
+        "Dr Ada Example",
+        "ada_example",
+        "https://x.com/ada_example",
+        avatar_url="https://pbs.example/a.jpg",
+    )
     image = Media(
         kind="image",
         url="https://pbs.example/media/abc.jpg",
@@ -49,7 +54,14 @@ def full_thread() -> Thread:
         author=Author("Other", "other", "https://x.com/other"),
     )
     posts = [
-        Post("1", "https://x.com/ada_example/status/1", "2021-01-03T17:02:11Z", "First ✨", "<p>First ✨</p>", media=[image]),
+        Post(
+            "1",
+            "https://x.com/ada_example/status/1",
+            "2021-01-03T17:02:11Z",
+            "First ✨",
+            "<p>First ✨</p>",
+            media=[image],
+        ),
         Post(
             "2",
             "https://x.com/ada_example/status/2",
@@ -59,9 +71,25 @@ def full_thread() -> Thread:
             quote=quote,
             card=LinkCard("https://doi.org/10.1000/x", "A paper", "Abstract"),
         ),
-        Post("3", "https://x.com/ada_example/status/3", None, "Gone", "<p>Gone</p>", status="deleted", last_seen="2024-02-02T00:00:00Z", truncated=True),
+        Post(
+            "3",
+            "https://x.com/ada_example/status/3",
+            None,
+            "Gone",
+            "<p>Gone</p>",
+            status="deleted",
+            last_seen="2024-02-02T00:00:00Z",
+            truncated=True,
+        ),
     ]
-    return Thread("x", "https://x.com/ada_example/status/1", author, posts, fetched_at="2026-11-28T00:00:00Z", source="fxtwitter")
+    return Thread(
+        "x",
+        "https://x.com/ada_example/status/1",
+        author,
+        posts,
+        fetched_at="2026-11-28T00:00:00Z",
+        source="fxtwitter",
+    )
 
 
 def test_round_trip_is_exact(tmp_path: Path) -> None:
@@ -74,7 +102,9 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     assert "📈" in path.read_text(encoding="utf-8")  # stored as readable UTF-8, not escapes
 
 
-def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_is_atomic_and_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = SnapshotStore(tmp_path)
     store.save("x-1", full_thread())
     good = store.json_path("x-1").read_bytes()
@@ -104,16 +134,30 @@ def mutate(path: Path, change) -> None:  # type: ignore[no-untyped-def]
         (lambda d: d.pop("schema"), "schema None is not supported"),
         (lambda d: d.pop("url"), "url: is required"),
         (lambda d: d.update(posts=[]), "posts: a thread needs at least one post"),
-        (lambda d: d.update(platform="myspace"), "platform: 'myspace' is not one of x, bluesky, mastodon, manual"),
-        (lambda d: d["posts"][0]["media"][0].update(kind="photo"), "posts[0].media[0].kind: 'photo' is not one of image, video, gif"),
+        (
+            lambda d: d.update(platform="myspace"),
+            "platform: 'myspace' is not one of x, bluesky, mastodon, manual",
+        ),
+        (
+            lambda d: d["posts"][0]["media"][0].update(kind="photo"),
+            "posts[0].media[0].kind: 'photo' is not one of image, video, gif",
+        ),
         (lambda d: d["posts"][1].update(text=5), "posts[1].text: expected str, found int"),
-        (lambda d: d["posts"][0]["media"][0].update(width=True), "posts[0].media[0].width: expected int, found bool"),
+        (
+            lambda d: d["posts"][0]["media"][0].update(width=True),
+            "posts[0].media[0].width: expected int, found bool",
+        ),
         (lambda d: d["posts"][0].update(colour="red"), "posts[0]: unknown field(s) colour"),
         (lambda d: d["author"].pop("handle"), "author.handle: is required"),
-        (lambda d: d["posts"][0]["media"][0]["local"]["renditions"][0].pop("webp"), "posts[0].media[0].local.renditions[0].webp: is required"),
+        (
+            lambda d: d["posts"][0]["media"][0]["local"]["renditions"][0].pop("webp"),
+            "posts[0].media[0].local.renditions[0].webp: is required",
+        ),
     ],
 )
-def test_broken_snapshots_are_refused_with_file_and_field(tmp_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_broken_snapshots_are_refused_with_file_and_field(
+    tmp_path: Path, change, message: str
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "x-1.json"
     save_snapshot(path, full_thread())
     mutate(path, change)
@@ -138,7 +182,10 @@ def test_seed_thread_loads_as_handwritten_snapshot() -> None:
     assert thread.posts[0].text.startswith("Tonight, I’ll be speaking to med students")
     assert thread.posts[-1].text.startswith("Benefit #4 – Networking")
     assert '<a href="https://x.com/AvrahamCooperMD"' in thread.posts[4].html
-    assert 'href="https://twitter.com/AvrahamCooperMD/status/1345753985467224064?s=20"' in thread.posts[4].html
+    assert (
+        'href="https://twitter.com/AvrahamCooperMD/status/1345753985467224064?s=20"'
+        in thread.posts[4].html
+    )
     assert not thread.sample
 
 
@@ -147,15 +194,32 @@ def test_seed_thread_loads_as_handwritten_snapshot() -> None:
     [
         ("posts: [hi]\n", "url is required"),
         ("url: https://a.example/x\nposts: [hi]\n", "author is required"),
-        ("url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: []\n", "posts is required"),
-        ("url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nplatform: orkut\n", "platform 'orkut'"),
-        ("url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts:\n  - text: hi\n    images: [{file: ../../etc/passwd}]\n", "must be a path inside content/"),
-        ("url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nposted: soon\n", "expected a date"),
+        (
+            "url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: []\n",
+            "posts is required",
+        ),
+        (
+            "url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nplatform: orkut\n",
+            "platform 'orkut'",
+        ),
+        (
+            "url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts:\n  - text: hi\n    images: [{file: ../../etc/passwd}]\n",
+            "must be a path inside content/",
+        ),
+        (
+            "url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nposted: soon\n",
+            "expected a date",
+        ),
         ("url: [unclosed\n", ":2: not valid YAML"),
-        ("url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nauthr: x\n", "unknown field authr"),
+        (
+            "url: https://a.example/x\nauthor: {name: A, handle: a, url: https://a.example}\nposts: [hi]\nauthr: x\n",
+            "unknown field authr",
+        ),
     ],
 )
-def test_broken_handwritten_snapshots_name_the_file(tmp_path: Path, text: str, message: str) -> None:
+def test_broken_handwritten_snapshots_name_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "gone.yaml"
     path.write_text(text)
     with pytest.raises(SnapshotError) as caught:
@@ -173,4 +237,7 @@ def test_handwritten_text_is_escaped_not_trusted(tmp_path: Path) -> None:
     html = load_snapshot(path).posts[0].html
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
-    assert '<a href="https://example.org/a" rel="nofollow noopener noreferrer">example.org/a</a>.' in html
+    assert (
+        '<a href="https://example.org/a" rel="nofollow noopener noreferrer">example.org/a</a>.'
+        in html
+    )
