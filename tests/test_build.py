@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from tweetorials.render.plugin import BuildRefused
 from tweetorials.snapshot import Author, Post, SnapshotStore, Thread
 

@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from tweetorials.catalog import CatalogError, load_catalog, parse_catalog
 from tweetorials.cli import main
 
