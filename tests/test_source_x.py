@@ -374,6 +374,14 @@ def test_video_and_gif_are_a_poster_and_a_link() -> None:
 
 
 def test_note_tweet_without_text_marks_the_post_cut() -> None:
+    own = {"url": "https://t.co/me", "expanded_url": "https://twitter.com/i/web/status/8"}
+    cut = tweet(
+        "8",
+        "The first 280 characters of a long post… https://t.co/me",
+        note_tweet={"id": "Tm90ZVR3ZWV0OjE="},
+        entities={"urls": [own]},
+    )
+    assert post_from_syndication(cut).text == "The first 280 characters of a long post…"
     cut = tweet(
         "8", "The first 280 characters of a long post…", note_tweet={"id": "Tm90ZVR3ZWV0OjE="}
     )

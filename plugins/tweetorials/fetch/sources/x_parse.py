@@ -212,8 +212,9 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
         if short:
             links[short] = None
     quote = _syndication_quote(tweet.get("quoted_tweet"))
+    _drop_status_links(links, post_id)  # "… https://t.co/x" to itself, after a cut text
     if quote is not None:
-        _drop_quote_link(links, quote.id)
+        _drop_status_links(links, quote.id)
 
     # The legacy text field escapes &, < and >; offsets are never used, so unescaping is safe.
     raw = html.unescape(tweet.get("text") if isinstance(tweet.get("text"), str) else "")
@@ -252,10 +253,11 @@ def _note_tweet_text(note: Any) -> str:
     return text if isinstance(text, str) and text.strip() else ""
 
 
-def _drop_quote_link(links: dict[str, str | None], quoted_id: str) -> None:
-    """The ``t.co`` link that only points at the quoted post: shown as the quote instead."""
+def _drop_status_links(links: dict[str, str | None], status_id: str) -> None:
+    """Drop ``t.co`` links to the quoted post (shown as the quote instead) or to the post
+    itself (X appends one after a cut text); they would only lead readers back to X."""
     for short, target in links.items():
-        if target and _status_id_in(target) == quoted_id:
+        if target and _status_id_in(target) == status_id:
             links[short] = None
 
 
@@ -413,8 +415,9 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
             links[original] = None
         elif kind == "url":
             links[original] = _str(f.get("replacement")) or original
+    _drop_status_links(links, post_id)
     if quote is not None:
-        _drop_quote_link(links, quote.id)
+        _drop_status_links(links, quote.id)
 
     raw_text = raw.get("text")
     if isinstance(raw_text, str):
