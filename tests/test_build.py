@@ -130,7 +130,7 @@ def test_threads_waiting_for_a_fetch_are_listed_in_one_warning(
     warnings = [
         r.getMessage()
         for r in caplog.get_records("setup")
-        if "waiting for a fetch" in r.getMessage()
+        if r.levelno == logging.WARNING and "waiting for a fetch" in r.getMessage()
     ]
     assert len(warnings) == 1
     assert re.search(
