@@ -34,7 +34,11 @@ def build_site() -> BuildSite:
 
     def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
         from pelican import Pelican
+        from pelican.log import LimitFilter
         from pelican.settings import read_settings
+
+        # Pelican shows each warning once per process; every test build is a new build.
+        LimitFilter._raised_messages.clear()
 
         output = output or root / "output"
         settings = read_settings(
