@@ -1,0 +1,339 @@
+"""Mastodon: the author's own thread, read from the post's own server without an account.
+
+``GET /api/v1/statuses/ID`` gives the post, ``GET /api/v1/statuses/ID/context`` its
+``ancestors`` and ``descendants``. We keep the author's chain: ancestors by the same account up
+to the first post, then the replies to that chain by the same account (the earliest when the
+author replied twice to one post).
+
+Logged-out readers get a capped context (about 40 ancestors and 60 descendants, the nearest
+ones), so a long thread is cut. :func:`author_chain` therefore asks for the context again from
+the last chain post it could reach (or the first, going up) until nothing new appears, within
+:data:`MAX_CONTEXT_QUERIES`; it skips that extra request when the post's ``replies_count``
+says we already hold all its replies.
+
+Every server is asked directly (``https://HOST``), unless ``api_override`` (the
+``TWEETORIALS_MASTODON_API`` setting) replaces scheme and host, for mirrors and for tests
+against a local replay server. The parsing functions are pure and tested on recorded answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
+
+from ...platforms import PostRef
+from ...sanitize import is_safe_url, text_to_html
+from ...snapshot import Author, LinkCard, Media, Post, Thread
+from ..errors import BadResponse, FetchError, HTTPStatusError, NotFound, ThreadUnavailable
+from ..http import PoliteClient
+from .mastodon_html import content_to_html_and_text
+from .timestamps import iso_utc, utc_now
+
+__all__ = [
+    "MAX_CONTEXT_QUERIES",
+    "MastodonSource",
+    "author_chain",
+    "author_from_account",
+    "post_from_status",
+    "thread_from_chain",
+]
+
+SOURCE_NAME = "mastodon-api"
+
+#: Context requests per thread at most (each reveals up to ~40 ancestors or ~60 descendants).
+MAX_CONTEXT_QUERIES = 25
+
+Status = dict[str, Any]
+
+
+class MastodonSource:
+    """Fetches a Mastodon thread from its server, or from ``api_override`` when set."""
+
+    platform: ClassVar[str] = "mastodon"
+
+    def __init__(self, client: PoliteClient, *, api_override: str | None = None) -> None:
+        self.client = client
+        self.api_override = api_override.rstrip("/") if api_override else None
+
+    def fetch(self, ref: PostRef, *, last: PostRef | None = None) -> Thread:
+        """The author's thread that ``ref`` belongs to; ``last`` is not needed here.
+
+        Raises :class:`ThreadUnavailable` when the post is gone or not public, and
+        :class:`FetchError` when the server needs a login or answers something unusable.
+        """
+        base = self.api_override or f"https://{ref.host}"
+        status = self._get(f"{base}/api/v1/statuses/{ref.post_id}", ref)
+        if not isinstance(status, dict) or _id(status.get("id")) is None:
+            raise BadResponse(f"{ref.host} answered without a status for {ref.url}")
+        reblog = status.get("reblog")
+        if isinstance(reblog, dict):
+            original = reblog.get("url") or reblog.get("uri") or "the original post"
+            raise FetchError(
+                f"{ref.url} is a boost of someone else's post, not a thread; put the original "
+                f"post's URL in threads.yaml instead ({original})",
+                url=ref.url,
+            )
+
+        def context(status_id: str) -> dict[str, Any]:
+            data = self._get(f"{base}/api/v1/statuses/{status_id}/context", ref)
+            if not isinstance(data, dict):
+                raise BadResponse(f"{ref.host} answered without a context for {ref.url}")
+            return data
+
+        chain = author_chain(status, context)
+        return thread_from_chain(chain, server=ref.host, fetched_at=utc_now())
+
+    def _get(self, url: str, ref: PostRef) -> Any:
+        try:
+            return self.client.get_json(url)
+        except NotFound as exc:
+            raise ThreadUnavailable(
+                f"the Mastodon post {ref.url} was deleted, is not public, or never existed "
+                f"(HTTP {exc.status} from {ref.host})",
+                url=exc.url,
+            ) from exc
+        except HTTPStatusError as exc:
+            if exc.status == 401:
+                raise FetchError(
+                    f"{ref.host} requires login to read posts through its API (HTTP 401), so "
+                    "this thread cannot be fetched without an account; archive it by hand "
+                    "(platform: manual) instead",
+                    url=exc.url,
+                ) from exc
+            raise
+
+
+# -- the author's chain ----------------------------------------------------------------------
+
+
+def author_chain(
+    focus: Status,
+    get_context: Callable[[str], dict[str, Any]],
+    *,
+    max_queries: int = MAX_CONTEXT_QUERIES,
+) -> list[Status]:
+    """The statuses of the author's own chain through ``focus``, in reading order.
+
+    ``get_context(id)`` returns ``/api/v1/statuses/ID/context``; it is called for ``focus``
+    and then again from the chain's current top or end while the capped context may be
+    hiding more of the chain, at most ``max_queries`` times in all.
+    """
+    account = _account_id(focus)
+    known: dict[str, Status] = {}
+    queried: set[str] = set()
+
+    def learn(status_id: str) -> bool:
+        if status_id in queried or len(queried) >= max_queries:
+            return False
+        queried.add(status_id)
+        data = get_context(status_id)
+        before = len(known)
+        for key in ("ancestors", "descendants"):
+            for status in data.get(key) or ():
+                sid = _id(status.get("id")) if isinstance(status, dict) else None
+                if sid is not None and sid not in known:
+                    known[sid] = status
+        return len(known) > before
+
+    focus_id = _id(focus["id"])
+    known[focus_id] = focus
+    learn(focus_id)
+    chain = [focus]
+    in_chain = {focus_id}
+
+    # Up: parents by the same account, asking again from the top when the parent is not known.
+    while True:
+        top = chain[0]
+        parent_id = _id(top.get("in_reply_to_id"))
+        if parent_id is None or parent_id in in_chain:
+            break
+        parent_account = _id(top.get("in_reply_to_account_id"))
+        if parent_account is not None and parent_account != account:
+            break
+        parent = known.get(parent_id)
+        if parent is None:
+            if learn(_id(top["id"])):
+                continue
+            break
+        if _account_id(parent) != account:
+            break
+        chain.insert(0, parent)
+        in_chain.add(parent_id)
+
+    # Down: the author's own reply to the last post, asking again from there when cut.
+    while True:
+        last = chain[-1]
+        last_id = _id(last["id"])
+        replies = [s for s in known.values() if _id(s.get("in_reply_to_id")) == last_id]
+        own = [s for s in replies if _account_id(s) == account and _id(s["id"]) not in in_chain]
+        if own:
+            chosen = min(own, key=_reply_order)
+            chain.append(chosen)
+            in_chain.add(_id(chosen["id"]))
+            continue
+        if _all_replies_known(last, replies) or not learn(last_id):
+            break
+    return chain
+
+
+def _all_replies_known(status: Status, replies: list[Status]) -> bool:
+    count = status.get("replies_count")
+    return isinstance(count, int) and not isinstance(count, bool) and len(replies) >= count
+
+
+def _id(value: Any) -> str | None:
+    """Status and account ids as strings (Mastodon 1.x sent numbers)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | str) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _account_id(status: Status) -> str | None:
+    account = status.get("account")
+    if not isinstance(account, dict):
+        return None
+    return _id(account.get("id")) or _id(account.get("acct"))
+
+
+def _reply_order(status: Status) -> tuple[str, int, str]:
+    sid = _id(status.get("id")) or ""
+    return iso_utc(status.get("created_at")) or "~", len(sid), sid
+
+
+# -- JSON -> snapshot types ------------------------------------------------------------------
+
+
+def thread_from_chain(chain: list[Status], *, server: str, fetched_at: str | None = None) -> Thread:
+    """The snapshot :class:`Thread` for a chain from :func:`author_chain` on ``server``."""
+    if not chain:
+        raise ValueError("a thread needs at least one post")
+    posts = [post_from_status(status, server=server) for status in chain]
+    for post in posts:
+        post.author = None  # the thread's author; only quoted posts name theirs
+    return Thread(
+        platform="mastodon",
+        url=posts[0].url,
+        author=author_from_account(chain[0].get("account") or {}, server=server),
+        posts=posts,
+        fetched_at=fetched_at,
+        source=SOURCE_NAME,
+    )
+
+
+def author_from_account(account: dict[str, Any], *, server: str) -> Author:
+    """An :class:`Author` with the handle ``user@host`` (``acct`` omits the host for locals)."""
+    base = f"https://{server}/"
+    url = _absolute(account.get("url"), base)
+    acct = _str(account.get("acct")) or _str(account.get("username"))
+    host = urlsplit(url).hostname if url else None
+    handle = acct if "@" in acct else f"{acct}@{host or server}"
+    name = _str(account.get("display_name")) or _str(account.get("username")) or acct
+    return Author(
+        name=name,
+        handle=handle,
+        url=url or f"https://{server}/@{acct}",
+        avatar_url=_absolute(account.get("avatar"), base),
+    )
+
+
+def post_from_status(status: Status, *, server: str, nested: bool = False) -> Post:
+    """A :class:`Post` from a Status entity; ``author`` is always filled.
+
+    A quote (Mastodon 4.5 ``quote.quoted_status``) is kept one level deep.
+    """
+    base = f"https://{server}/"
+    quote = None if nested else _quote(status.get("quote"), server)
+    html, text = content_to_html_and_text(
+        _str(status.get("content")), drop_quote_inline=quote is not None
+    )
+    warning = _str(status.get("spoiler_text"))
+    if warning:
+        text = f"Content warning: {warning}\n\n{text}".strip()
+        html = text_to_html(f"Content warning: {warning}") + html
+    sid = _id(status.get("id")) or ""
+    url = _absolute(status.get("url"), base) or _absolute(status.get("uri"), base) or ""
+    return Post(
+        id=sid,
+        url=url,
+        created_at=iso_utc(status.get("created_at")),
+        text=text,
+        html=html,
+        media=_media(status.get("media_attachments"), base),
+        quote=quote,
+        card=_card(status.get("card"), base),
+        author=author_from_account(status.get("account") or {}, server=server),
+    )
+
+
+def _quote(quote: Any, server: str) -> Post | None:
+    if not isinstance(quote, dict) or quote.get("state") != "accepted":
+        return None
+    quoted = quote.get("quoted_status")
+    if not isinstance(quoted, dict) or _id(quoted.get("id")) is None:
+        return None
+    return post_from_status(quoted, server=server, nested=True)
+
+
+def _media(attachments: Any, base: str) -> list[Media]:
+    """Pictures, GIFs and videos (the last two as their preview image plus a link)."""
+    out = []
+    for item in attachments or ():
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type")
+        full = _absolute(item.get("url"), base) or _absolute(item.get("remote_url"), base)
+        preview = _absolute(item.get("preview_url"), base)
+        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        width, height = _size(meta.get("original"))
+        if (width, height) == (None, None):
+            width, height = _size(meta.get("small"))
+        alt = _str(item.get("description"))
+        picture = full or preview
+        if kind == "image" and picture:
+            out.append(Media("image", picture, alt, width, height))
+        elif kind in ("gifv", "video") and preview:
+            name = "gif" if kind == "gifv" else "video"
+            out.append(Media(name, preview, alt, width, height, link=full))
+    return out
+
+
+def _card(card: Any, base: str) -> LinkCard | None:
+    if not isinstance(card, dict) or not is_safe_url(card.get("url")):
+        return None
+    image_url = _absolute(card.get("image"), base)
+    width, height = _size(card)
+    image = (
+        Media("image", image_url, _str(card.get("image_description")), width, height)
+        if image_url
+        else None
+    )
+    return LinkCard(
+        url=card["url"],
+        title=_str(card.get("title")),
+        description=_str(card.get("description")),
+        image=image,
+    )
+
+
+def _size(obj: Any) -> tuple[int | None, int | None]:
+    if not isinstance(obj, dict):
+        return None, None
+    width, height = obj.get("width"), obj.get("height")
+    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (width, height)):
+        return width, height
+    return None, None
+
+
+def _absolute(value: Any, base: str) -> str | None:
+    """An http(s) URL, resolving server-relative paths (old servers send ``/avatars/...``)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    url = urljoin(base, value.strip())
+    return url if is_safe_url(url) else None
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
