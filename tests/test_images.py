@@ -222,7 +222,7 @@ def test_empty_and_oversized_files_are_refused(tmp_path: Path) -> None:
     assert_rejected(
         samples.jpeg((600, 400)),
         tmp_path,
-        "over the 0.0 MB limit",
+        "larger than the 0.0 MB limit",
         limits=ImageLimits(max_bytes=10),
     )
 

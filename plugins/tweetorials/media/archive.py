@@ -286,8 +286,9 @@ def _settle(
             source = resolve_local_source(url, settings.content_root)
             size = source.stat().st_size
             if size > settings.limits.max_bytes:
+                limit = settings.limits.max_bytes / (1024 * 1024)
                 raise ImageRejected(
-                    f"the file is {size:,} bytes, over the {settings.limits.max_bytes:,} limit"
+                    f"the file is larger than the {limit:.1f} MB limit ({size:,} bytes)"
                 )
             return _stored(_store(source.read_bytes(), settings))
 

@@ -138,7 +138,8 @@ def store_image(
         raise ImageRejected("the file is empty")
     if len(data) > limits.max_bytes:
         raise ImageRejected(
-            f"the file is {_megabytes(len(data))}, over the {_megabytes(limits.max_bytes)} limit"
+            f"the file is larger than the {_megabytes(limits.max_bytes)} limit "
+            f"({len(data):,} bytes)"
         )
     sha = sha256_hex(data)
     media_root = Path(media_root)
