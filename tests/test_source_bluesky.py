@@ -371,6 +371,24 @@ def test_record_with_media_keeps_both_the_media_and_the_quote() -> None:
     assert post.quote is not None and post.quote.author.name == "Carol"
 
 
+def test_quoted_feed_generator_becomes_a_link_card() -> None:
+    view = copy.deepcopy(crafted()["thread"]["post"])
+    view["embed"] = _quote_embed(
+        {
+            "$type": "app.bsky.feed.defs#generatorView",
+            "uri": "at://did:plc:feedmaker/app.bsky.feed.generator/foamed",
+            "did": "did:web:feeds.example",
+            "creator": {"did": "did:plc:feedmaker", "handle": "feeds.example.org"},
+            "displayName": "#FOAMed feed",
+            "description": "Medical education",
+        }
+    )
+    post = post_from_view(view)
+    assert post.quote is None and post.card is not None
+    assert post.card.url == "https://bsky.app/profile/feeds.example.org/feed/foamed"
+    assert (post.card.title, post.card.description) == ("#FOAMed feed", "Medical education")
+
+
 def test_handle_invalid_falls_back_to_the_did() -> None:
     view = copy.deepcopy(crafted()["thread"]["post"])
     view["author"]["handle"] = "handle.invalid"

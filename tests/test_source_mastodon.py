@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from tweetorials.fetch.errors import FetchError, ThreadUnavailable
+from tweetorials.fetch.errors import BadResponse, FetchError, ThreadUnavailable
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.sources.mastodon import (
     MastodonSource,
@@ -433,3 +433,13 @@ def test_author_without_url_or_display_name() -> None:
         f"https://{HOST}/@anon",
         None,
     )
+
+
+def test_a_status_without_an_account_is_a_bad_response(
+    client: PoliteClient, respx_mock: respx.MockRouter
+) -> None:
+    status = load("crafted_thread_status")
+    del status["account"]
+    respx_mock.get(f"https://{HOST}/api/v1/statuses/110000000000000002").respond(json=status)
+    with pytest.raises(BadResponse, match="without a usable status"):
+        MastodonSource(client).fetch(REF)

@@ -64,8 +64,12 @@ class MastodonSource:
         """
         base = self.api_override or f"https://{ref.host}"
         status = self._get(f"{base}/api/v1/statuses/{ref.post_id}", ref)
-        if not isinstance(status, dict) or _id(status.get("id")) is None:
-            raise BadResponse(f"{ref.host} answered without a status for {ref.url}")
+        if (
+            not isinstance(status, dict)
+            or _id(status.get("id")) is None
+            or _account_id(status) is None
+        ):
+            raise BadResponse(f"{ref.host} answered without a usable status for {ref.url}")
         reblog = status.get("reblog")
         if isinstance(reblog, dict):
             original = reblog.get("url") or reblog.get("uri") or "the original post"
