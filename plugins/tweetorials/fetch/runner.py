@@ -141,7 +141,7 @@ def select(entries: Sequence[FetchEntry], only: str | None) -> list[FetchEntry]:
 def fetch_threads(
     entries: Sequence[FetchEntry],
     store: SnapshotStore,
-    sources: Mapping[str, Source],
+    sources: Mapping[str, Source] | Callable[[], Mapping[str, Source]],
     *,
     mode: Mode = "missing",
     only: str | None = None,
@@ -151,7 +151,9 @@ def fetch_threads(
 ) -> FetchReport:
     """Fetch what ``mode`` and ``only`` select; see the module docstring for the guarantees.
 
-    Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
+    ``sources`` may be a factory, called only when something needs fetching (so a run with
+    nothing to do does not even import the platform modules). Outcomes come back in catalog
+    order. Raises :class:`UnknownThread` for a bad ``only``;
     an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
     """
     if mode not in ("missing", "refresh"):
@@ -168,6 +170,7 @@ def fetch_threads(
             todo.append((index, entry))
 
     if todo:
+        ready = sources() if callable(sources) else sources
         with _Progress(len(todo), enabled=progress) as bar:
             pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
             stop = threading.Event()  # set on Ctrl-C: threads not started yet are not started
@@ -176,7 +179,7 @@ def fetch_threads(
                 if stop.is_set():
                     return _outcome(entry, "skipped", "interrupted before it started")
                 try:
-                    return _fetch_one(entry, store, sources, clock)
+                    return _fetch_one(entry, store, ready, clock)
                 except BaseException:
                     stop.set()
                     raise
@@ -282,9 +285,10 @@ def _outcome(entry: FetchEntry, status: Status, reason: str = "") -> Outcome:
 
 
 def _log(outcome: Outcome) -> None:
-    level = logging.WARNING if outcome.status in ("failed", "gone") else logging.INFO
+    # INFO only: callers decide how loudly to report (the CLI prints a table, the Pelican
+    # hook logs failures as warnings), so nothing is said twice.
     detail = f": {outcome.reason}" if outcome.reason else ""
-    log.log(level, "%s %s%s", STATUS_LABELS[outcome.status], outcome.url, detail)
+    log.info("%s %s%s", STATUS_LABELS[outcome.status], outcome.url, detail)
 
 
 class _Progress:
