@@ -103,9 +103,7 @@ def run(args: argparse.Namespace) -> int:
         return refuse(f"{exc}\nsupported addresses:\n  {forms}")
     existing = catalog.find(args.url)
     if existing is not None:
-        return refuse(
-            f"{ref.url} is already in the catalog (as {existing.url} on this line)", existing.line
-        )
+        return refuse(f"{ref.url} is already in the catalog, on this line", existing.line)
 
     specialties = _unique(args.specialties)
     unknown = [slug for slug in specialties if slug not in catalog.specialties]
@@ -148,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         why = f" ({exclusion.reason})" if exclusion.reason else ""
         return refuse(
             f"{ref.url} is on the exclusion list{why}: its author asked not to be in the library",
-            exclusion.line,
+            insertion.old_line(exclusion.line),
         )
 
     atomic_write_text(path, insertion.text)
