@@ -1,0 +1,238 @@
+"""The social card of a thread: a 1200x630 PNG in the spirit of a visual abstract.
+
+What a link preview shows when a page is shared: the thread's title, large; its specialties as
+coloured labels (each specialty keeps its own colour across the site); who wrote it; and the
+site's name. Text is set with the fonts bundled in ``media/fonts`` (see :mod:`.typeset`), so a
+card looks the same on every machine and Greek, Arabic or Japanese titles render.
+
+Nothing is drawn inside the outer margin, whatever the title: long titles wrap, shrink and at
+worst end with an ellipsis. :func:`write_card` names the file after a hash of everything drawn,
+so a card is rendered again only when its inputs (or this module's design version) change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from ..files import atomic_write_bytes
+from .typeset import BOLD, REGULAR, FontStack, fit_text, is_rtl, shorten
+
+__all__ = [
+    "CARD_SIZE",
+    "MARGIN",
+    "card_key",
+    "render_card",
+    "write_card",
+]
+
+CARD_SIZE = (1200, 630)
+MARGIN = 64
+#: Bump when the drawing changes, so every card is made again with the new design.
+CARD_VERSION = 1
+
+BACKGROUND = "#fffdf8"
+INK = "#1b1f24"
+MUTED = "#57606a"
+RULE = "#ddd6c8"
+DEFAULT_ACCENT = "#0f766e"
+DEFAULT_LABEL = "#5b6770"
+
+TITLE_SIZES = tuple(range(72, 29, -3))
+PILL_HEIGHT = 46
+PILL_PAD = 18
+PILL_GAP = 12
+PILL_FONT = 22
+ACCENT_WIDTH = 8
+TITLE_INDENT = 32  # from the margin to the title, leaving room for the accent bar
+RULE_Y = 474
+
+_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+Specialty = tuple[str, str]  # (name, "#rrggbb")
+
+
+def render_card(
+    title: str,
+    author_name: str,
+    handle: str,
+    specialties: Sequence[Specialty],
+    site_name: str,
+) -> bytes:
+    """The card as PNG bytes. Colours are hex (``#c2410c``); a bad one falls back to grey."""
+    width, height = CARD_SIZE
+    right, bottom = width - MARGIN, height - MARGIN
+    image = Image.new("RGB", CARD_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+
+    labels = [(" ".join(name.split()), _colour(colour)) for name, colour in specialties]
+    labels = [(name, colour) for name, colour in labels if name]
+    accent = labels[0][1] if labels else DEFAULT_ACCENT
+
+    top = MARGIN
+    if labels:
+        _draw_labels(draw, labels, MARGIN, top, right)
+        top += PILL_HEIGHT + 36
+
+    # Title: as large as it can be, centred in the space between the labels and the rule,
+    # with the accent bar on the side where its lines start (the right, for Arabic or Hebrew).
+    box_bottom = RULE_Y - 24
+    stack = FontStack(BOLD, TITLE_SIZES[0])
+    text = stack.clean(title) or "Untitled thread"
+    rtl = is_rtl(text)
+    box_left = MARGIN if rtl else MARGIN + TITLE_INDENT
+    box_right = right - TITLE_INDENT if rtl else right
+    fitted = fit_text(BOLD, text, (box_right - box_left, box_bottom - top), sizes=TITLE_SIZES)
+    stack = fitted.stack
+    block_top = top + (box_bottom - top - fitted.height) // 2
+    bar_left = right - ACCENT_WIDTH if rtl else MARGIN
+    draw.rectangle(
+        (bar_left, block_top, bar_left + ACCENT_WIDTH - 1, block_top + fitted.height - 1),
+        fill=accent,
+    )
+    for index, line in enumerate(fitted.lines):
+        baseline = block_top + index * stack.line_height + round(stack.size * 0.95)
+        x = box_right - stack.width(line) if rtl else box_left
+        stack.draw(draw, x, baseline, line, INK)
+
+    # Footer: a rule, then author and handle on the left and the site's name on the right.
+    draw.rectangle((MARGIN, RULE_Y, right - 1, RULE_Y + 1), fill=RULE)
+    site = FontStack(BOLD, 26)
+    site_text = shorten(site, site.clean(site_name), (right - MARGIN) * 0.4)
+    site_width = site.width(site_text)
+    site.draw(draw, right - site_width, bottom - 28, site_text, accent_ink(accent))
+
+    room = right - MARGIN - site_width - 40
+    name = FontStack(BOLD, 30)
+    name.draw(draw, MARGIN, bottom - 46, shorten(name, name.clean(author_name), room), INK)
+    if handle.strip():
+        at = FontStack(REGULAR, 24)
+        shown = handle.strip() if handle.strip().startswith("@") else "@" + handle.strip()
+        at.draw(draw, MARGIN, bottom - 10, shorten(at, at.clean(shown), room), MUTED)
+
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def card_key(
+    title: str,
+    author_name: str,
+    handle: str,
+    specialties: Sequence[Specialty],
+    site_name: str,
+) -> str:
+    """A hash of everything a card shows; it changes exactly when the card should."""
+    inputs = [CARD_VERSION, title, author_name, handle, [list(s) for s in specialties], site_name]
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def write_card(
+    out_dir: Path,
+    slug: str,
+    *,
+    title: str,
+    author_name: str,
+    handle: str,
+    specialties: Sequence[Specialty],
+    site_name: str,
+) -> Path:
+    """Write ``out_dir/<slug>-<hash>.png`` unless it is already there; return its path.
+
+    Cards of the same slug made from older inputs are removed, so the folder holds one card
+    per thread. ``slug`` must be a plain file name (letters, digits, ``.``, ``_``, ``-``).
+    """
+    if not _SLUG.fullmatch(slug):
+        raise ValueError(f"card slug {slug!r} must be letters, digits, '.', '_' or '-'")
+    out_dir = Path(out_dir)
+    key = card_key(title, author_name, handle, specialties, site_name)[:12]
+    path = out_dir / f"{slug}-{key}.png"
+    if path.is_file():
+        return path
+    atomic_write_bytes(path, render_card(title, author_name, handle, specialties, site_name))
+    stale = re.compile(re.escape(slug) + r"-[0-9a-f]{12}\.png")
+    for old in out_dir.glob(f"{slug}-*.png"):
+        if old != path and stale.fullmatch(old.name):
+            old.unlink(missing_ok=True)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _draw_labels(
+    draw: ImageDraw.ImageDraw, labels: list[tuple[str, str]], left: int, top: int, right: int
+) -> None:
+    """One row of coloured pills; those that do not fit become a "+N" pill."""
+    stack = FontStack(BOLD, PILL_FONT)
+    placed: list[tuple[str, str, float]] = []  # text, colour, width
+    x = float(left)
+    for index, (name, colour) in enumerate(labels):
+        text = shorten(stack, stack.clean(name), right - left - 2 * PILL_PAD)
+        pill = stack.width(text) + 2 * PILL_PAD
+        rest = len(labels) - index - 1
+        reserve = _more_width(stack, rest) + PILL_GAP if rest else 0
+        if x + pill + reserve > right:
+            while placed and x + _more_width(stack, len(labels) - len(placed)) > right:
+                x -= placed.pop()[2] + PILL_GAP
+            placed.append((f"+{len(labels) - len(placed)}", DEFAULT_LABEL, 0))
+            break
+        placed.append((text, colour, pill))
+        x += pill + PILL_GAP
+
+    x = float(left)
+    baseline = top + PILL_HEIGHT // 2 + round(PILL_FONT * 0.36)
+    for text, colour, _ in placed:
+        pill = stack.width(text) + 2 * PILL_PAD
+        draw.rounded_rectangle(
+            (x, top, x + pill - 1, top + PILL_HEIGHT - 1), radius=PILL_HEIGHT // 2, fill=colour
+        )
+        stack.draw(draw, x + PILL_PAD, baseline, text, _text_on(colour))
+        x += pill + PILL_GAP
+
+
+def _more_width(stack: FontStack, count: int) -> float:
+    return stack.width(f"+{count}") + 2 * PILL_PAD
+
+
+def _colour(value: str) -> str:
+    match = _HEX.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return DEFAULT_LABEL
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return "#" + digits.lower()
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _text_on(colour: str) -> str:
+    """White or ink, whichever reads better on a label of ``colour``."""
+    return "#ffffff" if _contrast("#ffffff", colour) >= _contrast(INK, colour) else INK
+
+
+def accent_ink(accent: str) -> str:
+    """The accent colour for text on the card's background, or ink when it is too pale."""
+    return accent if _contrast(accent, BACKGROUND) >= 4.5 else INK
