@@ -23,7 +23,9 @@ class FetchError(Exception):
 class HTTPStatusError(FetchError):
     """The server answered with a status we do not retry; ``payload`` is its JSON body, if any."""
 
-    def __init__(self, reason: str, *, status: int, url: str | None = None, payload: Any = None) -> None:
+    def __init__(
+        self, reason: str, *, status: int, url: str | None = None, payload: Any = None
+    ) -> None:
         super().__init__(reason, url=url)
         self.status = status
         self.payload = payload
