@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -245,6 +246,29 @@ def test_one_worker_and_two_workers_agree(tmp_path: Path) -> None:
     two = archive_thread_media(parallel, tmp_path / "b", FakeDownloader(FILES), workers=2)
     assert (one.encoded, one.failed) == (two.encoded, two.failed)
     assert serial.to_dict() == parallel.to_dict()
+
+
+def test_download_objects_with_data_are_accepted(tmp_path: Path) -> None:
+    """``PoliteClient.download`` returns a ``Download(data, content_type, url)``, not bytes."""
+
+    @dataclass
+    class Download:
+        data: bytes
+        content_type: str
+        url: str
+
+    thread = make_thread()
+    thread.author.avatar_url = None
+    thread.posts = [post(1, image("chart.jpg")), post(2, image("odd.jpg"))]
+    answers = {
+        CDN + "chart.jpg": Download(FILES[CDN + "chart.jpg"], "image/jpeg", CDN + "chart.jpg"),
+        CDN + "odd.jpg": {"not": "bytes"},
+    }
+
+    report = archive_thread_media(thread, tmp_path / "media", answers.__getitem__)
+
+    assert (report.encoded, report.failed) == (1, 1)
+    assert thread.posts[1].media[0].error == "the download returned no bytes"
 
 
 def test_reports_add_up() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .alt import effective_alt, is_placeholder_alt, normalise_alt
 from .archive import MediaReport, archive_thread_media, ensure_local_media
+from .cards import render_card, write_card
 from .images import (
     ImageLimits,
     ImageRejected,
@@ -33,6 +34,8 @@ __all__ = [
     "largest_rendition",
     "normalise_alt",
     "process_image",
+    "render_card",
     "srcset",
     "store_image",
+    "write_card",
 ]

@@ -3,9 +3,9 @@
 Two entry points, one per side of the project:
 
 * :func:`archive_thread_media` is for ``fetch``: it may download. The HTTP client is passed in
-  as a plain ``download(url) -> bytes`` callable (the fetch runner hands it
-  ``PoliteClient.download`` with its byte cap and ``accept=("image/",)``), so this module never
-  imports the network layer and tests need no server.
+  as a plain ``download(url)`` callable returning bytes or a ``Download`` (the fetch runner
+  hands it ``PoliteClient.download`` with its byte cap and ``accept=("image/",)``), so this
+  module never imports the network layer and tests need no server.
 * :func:`ensure_local_media` is for the site build: it never touches the network. It processes
   the local files that hand-written snapshots point at, rebuilds web sizes from archived
   full-size copies when needed, and counts what is still missing, so ``make html`` works
@@ -52,7 +52,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Downloader = Callable[[str], bytes]
+#: ``download(url)`` returns the bytes, or an object with a ``data`` attribute holding them
+#: (such as the ``Download`` that ``PoliteClient.download`` returns).
+Downloader = Callable[[str], object]
 
 DEFAULT_WORKERS = 2
 
@@ -298,11 +300,12 @@ def _settle(
         if download is None:
             return _Outcome("missing")
         try:
-            data = download(url)
+            answer = download(url)
         except Exception as exc:
             return _Outcome("failed", reason=f"download failed: {_describe(exc)}")
+        data = getattr(answer, "data", answer)
         if not isinstance(data, bytes | bytearray):
-            return _Outcome("failed", reason="download returned no bytes")
+            return _Outcome("failed", reason="the download returned no bytes")
         return _stored(_store(bytes(data), settings))
     except ImageRejected as exc:
         return _Outcome("failed", reason=exc.reason)
