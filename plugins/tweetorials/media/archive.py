@@ -131,7 +131,8 @@ def ensure_local_media(
 
     Never downloads. ``media_root`` defaults to ``content_root / url_prefix``. A remote image
     that was never archived, or whose files have gone, is counted as ``missing`` and left with
-    ``local = None`` so the page shows its placeholder.
+    ``local = None`` so the page shows its placeholder; one that a fetch could not archive
+    (``Media.error`` set) is counted as ``failed`` without being logged again.
     """
     content_root = Path(content_root)
     root = Path(media_root) if media_root is not None else content_root / url_prefix.strip("/")
@@ -239,6 +240,7 @@ class _Outcome:
     status: str  # "encoded", "reused", "failed", "missing"
     local: LocalImage | None = None
     reason: str = ""
+    known: bool = False  # a failure recorded by an earlier fetch: counted, not logged again
 
 
 def _run(
@@ -275,7 +277,8 @@ def _run(
                 slot.fail(outcome.reason)
             report.failed += 1
             report.failures.append((url, outcome.reason))
-            log.warning("image %s not archived: %s", url, outcome.reason)
+            if not outcome.known:
+                log.warning("image %s not archived: %s", url, outcome.reason)
     return report
 
 
@@ -298,6 +301,9 @@ def _settle(
         if archived is not None:
             return archived
         if download is None:
+            recorded = next((s.media.error for s in slots if s.media and s.media.error), None)
+            if recorded:
+                return _Outcome("failed", reason=recorded, known=True)
             return _Outcome("missing")
         try:
             answer = download(url)

@@ -261,11 +261,12 @@ def decode_image(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> Image.Ima
 
 def _refuse_obvious_non_images(data: bytes) -> None:
     """Name the usual impostors plainly; Pillow would only say "cannot identify image file"."""
-    head = data[:512].lstrip().lower()
-    if head.startswith(b"<?xml") or b"<svg" in head:
-        raise ImageRejected("SVG images are not accepted (they can carry scripts)")
-    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        raise ImageRejected("an HTML page was served instead of an image")
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith(b"<"):  # no JPEG, PNG, GIF or WebP file starts like markup
+        if b"<svg" in head:
+            raise ImageRejected("SVG images are not accepted (they can carry scripts)")
+        if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+            raise ImageRejected("an HTML page was served instead of an image")
     if head.startswith((b"{", b"[")):
         raise ImageRejected("JSON was served instead of an image")
 
