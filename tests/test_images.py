@@ -257,3 +257,9 @@ def test_a_dimension_cap_applies_to_honest_images_too(tmp_path: Path) -> None:
     assert_rejected(
         samples.jpeg((900, 300)), tmp_path, "sides over 800 px", limits=ImageLimits(max_side=800)
     )
+
+
+def test_markup_inside_a_real_image_is_not_mistaken_for_svg(tmp_path: Path) -> None:
+    data = samples.encode(Image.new("RGB", (64, 64), "red"), "JPEG", comment=b"<svg> in a comment")
+    assert process_image(data, tmp_path).renditions
+    assert_rejected(b"\xef\xbb\xbf" + samples.svg(), tmp_path / "bom", "SVG")
