@@ -15,45 +15,51 @@ sys.path.insert(0, str(ROOT / "plugins"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def copy_site(dest: Path) -> Path:
+    """Copy the project's site sources (catalog, content, theme) into ``dest``."""
+    for name in ("threads.yaml", "pelicanconf.py"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "theme", dest / "theme")
+    return dest
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A copy of the project's site sources (catalog, content, theme) in a temporary folder."""
-    for name in ("threads.yaml", "pelicanconf.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "theme", tmp_path / "theme")
-    return tmp_path
+    return copy_site(tmp_path)
 
 
 BuildSite = Callable[..., Path]
 
 
+def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
+    """Run a real Pelican build of the site folder ``root``; returns the output folder."""
+    from pelican import Pelican
+    from pelican.log import LimitFilter
+    from pelican.settings import read_settings
+
+    # Pelican shows each warning once per process; every test build is a new build.
+    LimitFilter._raised_messages.clear()
+
+    output = output or root / "output"
+    settings = read_settings(
+        str(root / "pelicanconf.py"),
+        override={
+            "PATH": str(root / "content"),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(root / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "TWEETORIALS_CATALOG": str(root / "threads.yaml"),
+            "TWEETORIALS_FETCH": "never",
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
 @pytest.fixture
 def build_site() -> BuildSite:
     """Run a real Pelican build of the site folder ``root``; returns the output folder."""
-
-    def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
-        from pelican import Pelican
-        from pelican.log import LimitFilter
-        from pelican.settings import read_settings
-
-        # Pelican shows each warning once per process; every test build is a new build.
-        LimitFilter._raised_messages.clear()
-
-        output = output or root / "output"
-        settings = read_settings(
-            str(root / "pelicanconf.py"),
-            override={
-                "PATH": str(root / "content"),
-                "OUTPUT_PATH": str(output),
-                "THEME": str(root / "theme"),
-                "PLUGIN_PATHS": [str(ROOT / "plugins")],
-                "TWEETORIALS_CATALOG": str(root / "threads.yaml"),
-                "TWEETORIALS_FETCH": "never",
-                **overrides,
-            },
-        )
-        Pelican(settings).run()
-        return output
-
     return build
