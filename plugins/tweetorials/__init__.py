@@ -24,11 +24,17 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     from pelican import signals
 
-    from .render import plugin
+    from .render import enrich, plugin, search, sitemap
 
     signals.initialized.connect(_fetch_then_check)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
     signals.article_generator_finalized.connect(plugin.spread_specialties)
+    signals.finalized.connect(plugin.copy_cards)
+    # Reader extras (references, citations, neighbours, metadata), then site-wide files.
+    signals.article_generator_finalized.connect(enrich.enrich_threads)
+    signals.article_writer_finalized.connect(enrich.write_citation_files)
+    signals.finalized.connect(sitemap.write_sitemap_and_robots)
+    signals.finalized.connect(search.build_search_index)
 
 
 def _fetch_then_check(pelican: Any) -> None:

@@ -1,0 +1,305 @@
+"""The literature a thread cites: DOIs, PubMed and PMC records, and journal links.
+
+Readers of a tweetorial want to check the evidence, and a thread's links are scattered over
+many posts, half of them hidden behind link previews. This module reads a snapshot (post text,
+post HTML, link cards, quoted posts) and lists every reference once, in order of first mention,
+with the numbers of the posts that cite it. It never touches the network: everything is
+recognised from the text alone.
+
+Rules worth knowing (each is tested):
+
+* A DOI inside any URL (``doi.org/...``, ``nejm.org/doi/full/10.1056/...``, bioRxiv content
+  links) is reported as that DOI, because the DOI outlives the publisher's URL scheme.
+* Prose punctuation after an identifier is not part of it (``10.1000/xyz.``), but balanced
+  brackets are (``10.1016/S0140-6736(20)30183-5``).
+* Text that a platform shortened (``nejm.org/doi/full/10.1056/NEJMo…``) never yields an
+  identifier; the full link in the post's HTML does.
+* ``t.co`` and other shorteners are never references: they hide where they lead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from ..sanitize import is_safe_url
+from ..snapshot import LinkCard, Post, Thread
+
+__all__ = ["JOURNAL_DOMAINS", "KIND_NAMES", "Reference", "find_references", "references_in"]
+
+# Publishers, journals and preprint servers whose links are references. A host matches when it
+# is one of these or a subdomain of one (``www.``, ``onlinelibrary.wiley.com``, ...).
+JOURNAL_DOMAINS: tuple[str, ...] = (
+    "nejm.org",
+    "thelancet.com",
+    "jamanetwork.com",
+    "bmj.com",
+    "nature.com",
+    "science.org",
+    "sciencemag.org",
+    "sciencedirect.com",
+    "cell.com",
+    "academic.oup.com",
+    "ahajournals.org",
+    "acpjournals.org",
+    "annals.org",
+    "wiley.com",
+    "springer.com",
+    "springeropen.com",
+    "biomedcentral.com",
+    "tandfonline.com",
+    "sagepub.com",
+    "karger.com",
+    "thieme-connect.com",
+    "lww.com",
+    "plos.org",
+    "frontiersin.org",
+    "mdpi.com",
+    "elifesciences.org",
+    "jci.org",
+    "atsjournals.org",
+    "asahq.org",
+    "aafp.org",
+    "cmaj.ca",
+    "mja.com.au",
+    "cochranelibrary.com",
+    "uptodate.com",
+    "medrxiv.org",
+    "biorxiv.org",
+    "arxiv.org",
+    "europepmc.org",
+    "acc.org",
+    "jacc.org",
+    "ashpublications.org",
+    "diabetesjournals.org",
+    "journals.lww.com",
+    "jamda.com",
+    "chestnet.org",
+    "journalofhospitalmedicine.com",
+    "cjasn.asnjournals.org",
+    "asnjournals.org",
+    "ersjournals.com",
+    "ajronline.org",
+    "rsna.org",
+    "aappublications.org",
+    "pediatrics.aappublications.org",
+    "who.int",
+    "cdc.gov",
+    "uspreventiveservicestaskforce.org",
+    "nice.org.uk",
+)
+
+# Link shorteners and the platforms themselves: a link through them is not a citation.
+_NEVER_HOSTS = ("t.co", "bit.ly", "buff.ly", "ow.ly", "tinyurl.com", "lnkd.in", "dlvr.it")
+
+KIND_NAMES: dict[str, str] = {
+    "doi": "DOI",
+    "pubmed": "PubMed",
+    "pmc": "PubMed Central",
+    "journal": "Journal link",
+}
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# A DOI: "10." registrant "/" suffix; the suffix runs to whitespace or a character that cannot
+# be in a link. Trailing punctuation and unbalanced brackets are trimmed afterwards.
+_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>`]+")
+_PMID_URL_RE = re.compile(
+    r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|europepmc\.org/(?:abstract/)?med/)"
+    r"(\d{1,9})\b",
+    re.IGNORECASE,
+)
+_PMID_TEXT_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+_PMC_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
+_TRUNCATED = ("…", "...")
+_TRAILING = ".,;:!?'\"’”»›*_"
+_PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
+# Publisher paths put views after the DOI: /doi/full/10.x/y/abstract, bioRxiv's v2.full.pdf.
+_DOI_URL_SUFFIX_RE = re.compile(
+    r"(?:/(?:full|abstract|pdf|epdf|fulltext|full-text|html|meta|references|supplemental|figures)"
+    r"|v\d+(?:\.(?:full|abstract|supplementary-material)(?:\.pdf|-text)?)?|\.pdf)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Reference:
+    """One cited work, once, with the posts (1-based numbers) that mention it."""
+
+    kind: str  # "doi" | "pubmed" | "pmc" | "journal"
+    identifier: str  # the DOI, the PMID, the PMCID, or the journal URL
+    url: str  # where the reference link points
+    title: str = ""  # from a link card, when the platform showed one
+    source_url: str = ""  # the link as posted, when it differs from ``url``
+    posts: list[int] = field(default_factory=list)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def label(self) -> str:
+        """How the reference reads without a title: ``doi:10.1/x``, ``PMID 123``, a domain."""
+        if self.kind == "doi":
+            return f"doi:{self.identifier}"
+        if self.kind == "pubmed":
+            return f"PMID {self.identifier}"
+        if self.kind == "pmc":
+            return f"PMCID {self.identifier}"
+        parts = urlsplit(self.identifier)
+        shown = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+        return shown if len(shown) <= 70 else shown[:69] + "…"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.identifier.lower())
+
+
+def find_references(thread: Thread) -> list[Reference]:
+    """Every reference in the thread, de-duplicated, in order of first mention."""
+    found: dict[tuple[str, str], Reference] = {}
+    for number, post in enumerate(thread.posts, start=1):
+        cards = {_norm_url(c.url): c.title for c in _cards(post) if c.title}
+        for ref in _post_references(post):
+            if ref.kind in ("journal", "doi") and not ref.title:
+                ref.title = cards.get(_norm_url(ref.source_url or ref.url), "")
+            known = found.setdefault(ref.key, ref)
+            if not known.title and ref.title:
+                known.title = ref.title
+            if number not in known.posts:
+                known.posts.append(number)
+    return list(found.values())
+
+
+def references_in(text: str) -> list[Reference]:
+    """References in one piece of plain text (URLs first, then bare identifiers), for tests
+    and for callers outside a thread."""
+    return _dedupe(_from_text(text))
+
+
+def _post_references(post: Post) -> Iterator[Reference]:
+    """A post's references in reading order: its text, the links in its HTML (which hold the
+    full URLs that the text may show shortened), its link card, then the post it quotes."""
+    yield from _from_text(post.text)
+    yield from _from_html(post.html)
+    for card in _cards(post):
+        yield from _from_url(card.url)
+    if post.quote is not None:
+        yield from _post_references(post.quote)
+
+
+def _cards(post: Post) -> list[LinkCard]:
+    cards = [post.card] if post.card else []
+    if post.quote is not None and post.quote.card:
+        cards.append(post.quote.card)
+    return cards
+
+
+def _from_html(fragment: str) -> Iterator[Reference]:
+    for match in _HREF_RE.finditer(fragment or ""):
+        yield from _from_url(html.unescape(match.group(1) or match.group(2) or ""))
+
+
+def _from_text(text: str) -> Iterator[Reference]:
+    text = text or ""
+    masked = list(text)
+    for match in _URL_RE.finditer(text):
+        url = _trim(match.group(0))
+        if "…" in url or text[match.start() + len(url) :].startswith(_TRUNCATED):
+            url = ""  # "https://nejm.org/doi/10.1056/NEJMo…": shortened for display
+        yield from _from_url(url)
+        masked[match.start() : match.end()] = " " * (match.end() - match.start())
+    rest = "".join(masked)
+    hits: list[tuple[int, Reference]] = []
+    for match in _DOI_RE.finditer(rest):
+        doi = _trim(match.group(0))
+        if "…" not in doi and not rest[match.start() + len(doi) :].startswith(_TRUNCATED):
+            hits.append((match.start(), _doi(doi)))
+    for match in _PMID_TEXT_RE.finditer(rest):
+        hits.append((match.start(), _pubmed(match.group(1))))
+    for match in _PMC_RE.finditer(rest):
+        hits.append((match.start(), _pmc(match.group(1))))
+    for _, ref in sorted(hits, key=lambda hit: hit[0]):
+        yield ref
+
+
+def _from_url(url: str) -> Iterator[Reference]:
+    """The reference a link stands for, if it stands for one."""
+    url = url.strip()
+    if not is_safe_url(url):
+        return
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if _host_in(host, _NEVER_HOSTS):
+        return
+    decoded = unquote(url)
+    parts = urlsplit(decoded)
+    path = parts.path
+    pmid = _PMID_URL_RE.search(host + path)
+    if pmid:
+        yield _pubmed(pmid.group(1), source_url=url)
+        return
+    pmc = _PMC_RE.search(path)
+    if pmc and (host.endswith("nih.gov") or host.endswith("europepmc.org")):
+        yield _pmc(pmc.group(1), source_url=url)
+        return
+    doi = _DOI_RE.search(path)
+    if doi and (host in ("doi.org", "dx.doi.org") or _host_in(host, JOURNAL_DOMAINS)):
+        value = _trim(doi.group(0))
+        if host not in ("doi.org", "dx.doi.org"):
+            value = _DOI_URL_SUFFIX_RE.sub("", value)
+        yield _doi(value, source_url=url)
+        return
+    if _host_in(host, JOURNAL_DOMAINS):
+        yield Reference("journal", _norm_url(url), url)
+
+
+def _doi(value: str, source_url: str = "") -> Reference:
+    value = value.rstrip("/")
+    return Reference("doi", value, f"https://doi.org/{value}", source_url=source_url)
+
+
+def _pubmed(pmid: str, source_url: str = "") -> Reference:
+    pmid = pmid.lstrip("0") or "0"
+    return Reference(
+        "pubmed", pmid, f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", source_url=source_url
+    )
+
+
+def _pmc(pmcid: str, source_url: str = "") -> Reference:
+    pmcid = pmcid.upper()
+    return Reference(
+        "pmc", pmcid, f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/", source_url=source_url
+    )
+
+
+def _trim(candidate: str) -> str:
+    """Drop prose punctuation and unbalanced closing brackets from the end of a match."""
+    while candidate:
+        last = candidate[-1]
+        unbalanced = last in _PAIRS and candidate.count(last) > candidate.count(_PAIRS[last])
+        if last not in _TRAILING and not unbalanced:
+            break
+        candidate = candidate[:-1]
+    return candidate
+
+
+def _host_in(host: str, domains: Iterable[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _norm_url(url: str) -> str:
+    """A link without scheme, ``www.`` or a trailing slash, for comparing spellings."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"https://{host}{parts.path.rstrip('/')}{query}"
+
+
+def _dedupe(refs: Iterable[Reference]) -> list[Reference]:
+    seen: dict[tuple[str, str], Reference] = {}
+    for ref in refs:
+        seen.setdefault(ref.key, ref)
+    return list(seen.values())

@@ -1,0 +1,99 @@
+"""``sitemap.xml`` and ``robots.txt``, written after every page exists (``finalized``).
+
+The sitemap lists every HTML page the build wrote, found by walking the output folder so that
+pagination, direct templates and pages added later are never forgotten. A thread page's
+``lastmod`` is the date its snapshot was archived; a listing page changes whenever a thread is
+added, so it takes the newest archive date. Pages that say ``noindex``, the 404 page and the
+search bundle are left out.
+
+``robots.txt`` allows everything and names the sitemap. The Sitemap line must be an absolute
+URL, so local builds (empty ``SITEURL``) write the file without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .enrich import LASTMOD_KEY
+from .structured_data import SiteInfo
+
+__all__ = ["robots_txt", "sitemap_xml", "write_sitemap_and_robots"]
+
+log = logging.getLogger(__name__)
+
+_SKIP_DIRS = {"pagefind", "theme", "media", "cards", "feeds"}
+_SKIP_FILES = {"404.html"}
+_NOINDEX = re.compile(r"<meta\s+name=[\"']robots[\"']\s+content=[\"'][^\"']*noindex", re.I)
+
+
+def write_sitemap_and_robots(pelican: Any) -> None:
+    settings = pelican.settings
+    if not settings.get("TWEETORIALS_SITEMAP", True):
+        return
+    site = SiteInfo.from_settings(settings)
+    output = Path(pelican.output_path)
+    lastmods: dict[str, dt.datetime] = settings.get(LASTMOD_KEY, {})
+    pages = _pages(output)
+    (output / "sitemap.xml").write_text(sitemap_xml(site, pages, lastmods), encoding="utf-8")
+    (output / "robots.txt").write_text(robots_txt(site), encoding="utf-8")
+    log.info("tweetorials: sitemap.xml lists %d pages", len(pages))
+
+
+def sitemap_xml(site: SiteInfo, pages: list[str], lastmods: dict[str, dt.datetime]) -> str:
+    """The sitemap for ``pages`` (output-relative file paths, ``/``-separated)."""
+    newest = max(lastmods.values(), default=None)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        when = lastmods.get(page, newest)
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(site.absolute(_page_url(page)))}</loc>")
+        if when is not None:
+            lines.append(f"    <lastmod>{_w3c_date(when)}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(site: SiteInfo) -> str:
+    lines = ["User-agent: *", "Allow: /", ""]
+    if site.url.startswith(("https://", "http://")):
+        lines.append(f"Sitemap: {site.absolute('sitemap.xml')}")
+    else:
+        lines.append("# No Sitemap line: SITEURL is not set in this build (it must be absolute).")
+    return "\n".join(lines) + "\n"
+
+
+def _pages(output: Path) -> list[str]:
+    pages = []
+    for path in sorted(output.rglob("*.html")):
+        rel = path.relative_to(output).as_posix()
+        if rel in _SKIP_FILES or rel.split("/", 1)[0] in _SKIP_DIRS:
+            continue
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+        if _NOINDEX.search(head):
+            continue
+        pages.append(rel)
+    # The home page first, then shallow before deep: how people read a sitemap.
+    return sorted(pages, key=lambda p: (p != "index.html", p.count("/"), p))
+
+
+def _page_url(rel: str) -> str:
+    if rel == "index.html":
+        return ""
+    return rel.removesuffix("index.html")
+
+
+def _w3c_date(value: dt.datetime | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC) if value.tzinfo else value
+        return value.date().isoformat()
+    return value.isoformat()

@@ -1,0 +1,125 @@
+"""References found in posts: identifiers in awkward prose, links, cards, and never t.co."""
+
+from __future__ import annotations
+
+import pytest
+from tweetorials.render.references import Reference, find_references, references_in
+from tweetorials.snapshot import Author, LinkCard, Post, Thread
+
+
+def ids(refs: list[Reference]) -> list[tuple[str, str]]:
+    return [(r.kind, r.identifier) for r in refs]
+
+
+def post(n: int, text: str, html: str = "", **kwargs: object) -> Post:
+    return Post(str(n), f"https://x.com/a/status/{n}", None, text, html, **kwargs)  # type: ignore[arg-type]
+
+
+def thread(*posts: Post) -> Thread:
+    return Thread("x", posts[0].url, Author("A", "a", "https://x.com/a"), list(posts))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("See https://doi.org/10.2215/CJN.03020906.", [("doi", "10.2215/CJN.03020906")]),
+        ("(doi:10.1056/NEJMoa2034577), and more", [("doi", "10.1056/NEJMoa2034577")]),
+        # Lancet DOIs carry balanced brackets; the closing one of the prose is not part of it.
+        (
+            "the trial (https://doi.org/10.1016/S0140-6736(20)30183-5).",
+            [("doi", "10.1016/S0140-6736(20)30183-5")],
+        ),
+        ("bare: 10.1016/S0140-6736(20)30183-5;", [("doi", "10.1016/S0140-6736(20)30183-5")]),
+        ("“10.1001/jama.2020.1585”!", [("doi", "10.1001/jama.2020.1585")]),
+        ("https://dx.doi.org/10.1136%2Fbmj.m1808", [("doi", "10.1136/bmj.m1808")]),
+        ("PMID: 32109013, also PMC7104521.", [("pubmed", "32109013"), ("pmc", "PMC7104521")]),
+        (
+            "https://pubmed.ncbi.nlm.nih.gov/32109013/ and "
+            "https://www.ncbi.nlm.nih.gov/pubmed/12345678?dopt=Abstract",
+            [("pubmed", "32109013"), ("pubmed", "12345678")],
+        ),
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7104521/", [("pmc", "PMC7104521")]),
+        (
+            "https://www.nejm.org/doi/full/10.1056/NEJMoa2002032/",
+            [("doi", "10.1056/NEJMoa2002032")],
+        ),
+        (
+            "preprint https://www.medrxiv.org/content/10.1101/2020.03.22.20040592v2.full.pdf",
+            [("doi", "10.1101/2020.03.22.20040592")],
+        ),
+        (
+            "https://jamanetwork.com/journals/jama/fullarticle/2768391",
+            [("journal", "https://jamanetwork.com/journals/jama/fullarticle/2768391")],
+        ),
+        (
+            "https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(20)30183-5/fulltext)",
+            [
+                (
+                    "journal",
+                    "https://thelancet.com/journals/lancet/article/PIIS0140-6736(20)30183-5/fulltext",
+                )
+            ],
+        ),
+        # Shorteners, platforms and unknown sites are not references.
+        ("https://t.co/abc123 https://x.com/a/status/1 https://example.com/10.5/x", []),
+        # Text the platform shortened for display never yields a (wrong) identifier.
+        ("nejm.org/doi/full/10.1056/NEJMo… and https://doi.org/10.1056/NEJ...", []),
+    ],
+)
+def test_identifiers_in_text(text: str, expected: list[tuple[str, str]]) -> None:
+    assert ids(references_in(text)) == expected
+
+
+def test_references_are_deduplicated_in_order_of_first_mention_with_citing_posts() -> None:
+    found = find_references(
+        thread(
+            post(1, "Intro, no refs. https://t.co/zzz"),
+            post(2, "Trial: https://doi.org/10.1056/NEJMoa2034577 and PMID 32109013"),
+            post(
+                3,
+                "Same trial again (nejm.org/doi/full/10.1056/NEJMo…)",
+                '<p><a href="https://www.nejm.org/doi/full/10.1056/nejmoa2034577">nejm.org/…</a>'
+                ' and <a href="https://t.co/abc">t.co</a></p>',
+            ),
+            post(
+                4,
+                "Read this",
+                card=LinkCard("https://www.bmj.com/content/369/bmj.m1328", "Prediction models"),
+            ),
+        )
+    )
+    assert ids(found) == [
+        ("doi", "10.1056/NEJMoa2034577"),
+        ("pubmed", "32109013"),
+        ("journal", "https://bmj.com/content/369/bmj.m1328"),
+    ]
+    assert [r.posts for r in found] == [[2, 3], [2], [4]]
+    assert found[2].title == "Prediction models"
+    assert found[0].url == "https://doi.org/10.1056/NEJMoa2034577"
+    assert found[1].url == "https://pubmed.ncbi.nlm.nih.gov/32109013/"
+    assert found[0].label == "doi:10.1056/NEJMoa2034577"
+
+
+def test_html_links_and_quoted_posts_count_for_the_quoting_post() -> None:
+    quoted = post(9, "Data: PMC7104521", author=Author("B", "b", "https://x.com/b"))
+    found = find_references(
+        thread(
+            post(1, "Hello"),
+            post(
+                2,
+                "Look at the quoted post",
+                '<p><a href="https://doi.org/10.1001/jama.2020.1585?utm_source=tw&amp;x=1">'
+                "doi.org/10.1001/jama…</a></p>",
+                quote=quoted,
+            ),
+        )
+    )
+    assert ids(found) == [("doi", "10.1001/jama.2020.1585"), ("pmc", "PMC7104521")]
+    assert [r.posts for r in found] == [[2], [2]]
+
+
+def test_unsafe_schemes_are_ignored() -> None:
+    assert references_in("javascript:alert(1)//nejm.org/doi/10.1056/x") == [
+        # the DOI-shaped text is still a DOI; the javascript: link is never a link
+        Reference("doi", "10.1056/x", "https://doi.org/10.1056/x")
+    ]
