@@ -1,0 +1,187 @@
+"""``tweetorials check``: what needs a maintainer's attention beyond a valid catalog.
+
+Threads waiting for a fetch, images without alt text, stale snapshots, snapshot files no entry
+uses, and entries whose author asked to be excluded, each reported at the entry's line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tweetorials.catalog import load_catalog
+from tweetorials.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from tweetorials.cli.check import inspect
+from tweetorials.snapshot import SnapshotStore
+from tweetorials.snapshot.model import Author, Media, Post, Thread
+
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+CATALOG = """\
+specialties:
+  value-care: {name: High-value care}
+  policy: {name: Health policy}
+threads:
+  - url: https://x.com/archived/status/100
+    specialties: [value-care]
+    images:
+      - {post: 1, image: 2, alt: A curator's alt text for the second image}
+  - url: https://x.com/waiting/status/200
+    specialties: [policy]
+  - url: https://bsky.app/profile/did:plc:abc123/post/3kxyz
+    specialties: [policy]
+  - url: https://x.com/leftout/status/300
+    specialties: [policy]
+exclude:
+  - author: x:leftout
+    reason: asked by email
+  - author: bluesky:quiet.bsky.social
+    reason: asked in issue 12
+"""
+# Lines: entries at 5, 9, 11 and 13; exclusions at 16 and 18.
+
+
+def thread(
+    handle: str, url: str, *, fetched: str, alts: tuple[str, ...] = (), platform: str = "x"
+) -> Thread:
+    media = [
+        Media(kind="image", url=f"https://img.example/{i}.jpg", alt=a) for i, a in enumerate(alts)
+    ]
+    post = Post(id="1", url=url, created_at=None, text="Hello", html="<p>Hello</p>", media=media)
+    return Thread(
+        platform=platform,
+        url=url,
+        author=Author(name=handle.title(), handle=handle, url=f"https://x.com/{handle}"),
+        posts=[post],
+        fetched_at=fetched,
+        source="test",
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "threads.yaml").write_text(CATALOG, encoding="utf-8")
+    store = SnapshotStore(tmp_path / "content" / "threads")
+    # Three images: one with alt text, one described in threads.yaml, one with neither.
+    store.save(
+        "x-100",
+        thread(
+            "archived",
+            "https://x.com/archived/status/100",
+            fetched="2026-11-20T10:00:00Z",
+            alts=("A chart", "", ""),
+        ),
+    )
+    # Addressed by DID in the catalog: only the snapshot knows the handle that is excluded.
+    store.save(
+        "bluesky-3kxyz",
+        thread(
+            "quiet.bsky.social",
+            "https://bsky.app/profile/did:plc:abc123/post/3kxyz",
+            fetched="2024-01-01T00:00:00Z",
+            platform="bluesky",
+        ),
+    )
+    store.save(
+        "x-999",
+        thread("gone", "https://x.com/gone/status/999", fetched="2026-11-20T10:00:00Z"),
+    )
+    return tmp_path
+
+
+def report_for(site: Path, max_age_days: int = 365):  # type: ignore[no-untyped-def]
+    catalog = load_catalog(site / "threads.yaml")
+    return inspect(
+        catalog, SnapshotStore(site / "content" / "threads"), max_age_days=max_age_days, now=NOW
+    )
+
+
+def notices(site: Path, **kwargs: int) -> list[tuple[int, str]]:
+    return report_for(site, **kwargs).notices
+
+
+def test_threads_without_a_snapshot_are_listed_as_waiting(site: Path) -> None:
+    report = report_for(site)
+    waiting = [(line, m) for line, m in report.notices if "has no snapshot yet" in m]
+    assert [line for line, _ in waiting] == [9, 13]
+    assert report.waiting == 2 and report.snapshots == 2
+
+
+def test_images_without_alt_text_are_listed_unless_the_catalog_describes_them(
+    site: Path,
+) -> None:
+    missing = report_for(site).missing_alt
+    assert len(missing) == 1
+    line, message = missing[0]
+    assert line == 5
+    assert message.startswith("post 1 image 3 of https://x.com/archived/status/100 has no alt")
+    assert "{post: 1, image: 3, alt:" in message  # says how to fix it
+
+
+def test_snapshots_older_than_max_age_are_mentioned(site: Path) -> None:
+    stale = [(line, m) for line, m in notices(site) if "last fetched" in m]
+    assert stale == [
+        (
+            11,
+            "https://bsky.app/profile/did:plc:abc123/post/3kxyz was last fetched 1065 days ago; "
+            "`tweetorials fetch --refresh --only https://bsky.app/profile/did:plc:abc123/post/3kxyz`",
+        )
+    ]
+    recent = [line for line, m in notices(site, max_age_days=5) if "last fetched 11 days ago" in m]
+    assert recent == [5]
+    assert not [m for _, m in notices(site, max_age_days=5000) if "last fetched" in m]
+
+
+def test_snapshots_no_entry_uses_are_mentioned(site: Path) -> None:
+    unused = [(line, m) for line, m in notices(site) if "not used by any thread" in m]
+    assert len(unused) == 1
+    assert unused[0][0] == 0 and "x-999.json" in unused[0][1]
+
+
+def test_entries_of_excluded_authors_are_flagged_by_url_or_by_snapshot(site: Path) -> None:
+    excluded = [(line, m) for line, m in notices(site) if "is excluded" in m]
+    assert excluded == [
+        (
+            11,
+            "https://bsky.app/profile/did:plc:abc123/post/3kxyz is excluded by the exclude entry "
+            "on line 18 (asked in issue 12); remove this thread",
+        ),
+        (
+            13,
+            "https://x.com/leftout/status/300 is excluded by the exclude entry on line 16 "
+            "(asked by email); remove this thread",
+        ),
+    ]
+
+
+def test_check_command_prints_lines_and_exits_0_with_notices(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--catalog", str(site / "threads.yaml")]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "threads.yaml:9: https://x.com/waiting/status/200 has no snapshot yet" in out
+    assert "threads.yaml:5: post 1 image 3" in out  # a notice, unless --strict
+    assert err == ""
+    assert (
+        "threads.yaml: 4 threads in 2 specialties, 2 archived, 2 waiting for a fetch, 1 image without alt text"
+        in out
+    )
+
+
+def test_strict_makes_missing_alt_text_an_error(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--catalog", str(site / "threads.yaml"), "--strict"]) == EXIT_BAD_INPUT
+    assert "threads.yaml:5: post 1 image 3" in capsys.readouterr().err
+
+
+def test_max_age_option_reaches_the_report(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--catalog", str(site / "threads.yaml"), "--max-age", "100000"])
+    assert "last fetched" not in capsys.readouterr().out
+
+
+def test_broken_snapshot_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "content" / "threads" / "x-100.json").write_text("{not json", encoding="utf-8")
+    assert main(["check", "--catalog", str(site / "threads.yaml")]) == EXIT_BAD_INPUT
+    assert "threads.yaml:5: snapshot is broken" in capsys.readouterr().err
