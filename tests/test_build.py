@@ -19,9 +19,11 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def thread_links(page: Path) -> set[str]:
-    return {
-        a["href"].rstrip("/").rsplit("/", 1)[-1] for a in soup(page).select(".thread-list h3 a")
-    }
+    """Slugs of the threads a listing page links to from its main content."""
+    links = (
+        re.search(r"threads/([^/#]+)/?$", a["href"]) for a in soup(page).select("main a[href]")
+    )
+    return {m.group(1) for m in links if m}
 
 
 @pytest.fixture

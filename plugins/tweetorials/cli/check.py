@@ -13,6 +13,7 @@ import datetime as dt
 import sys
 
 from ..catalog import Catalog
+from ..media import effective_alt
 from ..snapshot import SnapshotError, SnapshotStore, Thread
 from . import EXIT_BAD_INPUT, EXIT_OK
 from .common import add_location_options, load_catalog_or_report, threads_dir
@@ -121,7 +122,7 @@ def inspect(
         report.snapshots += 1
         for post_no, image_no, media in _images(thread):
             note = entry.image_note(post_no, image_no)
-            if media.alt.strip() or (note and note.alt):
+            if effective_alt(media, note.alt if note else None):
                 continue
             report.missing_alt.append(
                 (

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import CatalogError, load_catalog
+from ..console import announce
 from ..snapshot import SnapshotStore
 from .config import FetchConfig
 from .http import PoliteClient
@@ -94,5 +95,5 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
                 outcome.status if outcome.status != "gone" else "gone upstream",
                 outcome.reason,
             )
-    log.info("tweetorials fetch (%s): %s, %d requests sent", mode, report.summary(), sent)
+    announce(f"fetch ({mode}): {report.summary()}, {sent} requests sent")
     return report

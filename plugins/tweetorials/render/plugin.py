@@ -11,6 +11,12 @@ Handlers, in the order Pelican calls them:
 * :func:`spread_specialties` (``article_generator_finalized``): Pelican gives an article one
   category; a thread in two specialties must be on both specialty pages and feeds, so the
   category lists are rebuilt from each thread's specialties.
+* :func:`copy_cards` (``finalized``): the social cards, drawn once into the cache, are copied
+  into the output (which Pelican empties at every build).
+
+Images are made ready offline on the way (hand-written snapshots point at files under
+``content/``; fetched ones were archived by ``tweetorials fetch``), and the log ends with one
+summary line: threads rendered, waiting and excluded, images encoded and reused, cards drawn.
 
 This module never touches the network: fetching, when enabled, is wired in by the package's
 ``register()`` and runs before these handlers.
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -29,11 +36,13 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import order_content, slugify
 
 from ..catalog import Catalog, CatalogError, load_catalog
+from ..console import announce
+from ..media import MediaReport, ensure_local_media, write_card
 from ..snapshot import SnapshotError, SnapshotStore
 from .settings import PluginSettings
 from .view import ThreadView, build_view
 
-__all__ = ["BuildRefused", "check_catalog", "inject_threads", "spread_specialties"]
+__all__ = ["BuildRefused", "check_catalog", "copy_cards", "inject_threads", "spread_specialties"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +62,7 @@ class _State:
         self.settings = settings
         self.catalog = catalog
         self.views: list[ThreadView] = []
+        self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
 
 
 def check_catalog(pelican: Any) -> None:
@@ -82,6 +92,8 @@ def inject_threads(generator: Any) -> None:
     store = SnapshotStore(state.settings.threads_dir)
     waiting: list[str] = []
     excluded = 0
+    images = MediaReport()
+    cards_drawn = 0
     used_slugs: set[str] = {a.slug for a in generator.articles}
 
     for entry in catalog.entries:
@@ -95,8 +107,10 @@ def inject_threads(generator: Any) -> None:
         if catalog.exclusion_for(entry, thread.author_key):
             excluded += 1
             continue
+        images += ensure_local_media(thread, state.settings.content)
         view = build_view(entry, thread, catalog.specialties)
         article = _make_article(generator, view, used_slugs)
+        cards_drawn += _card(state, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
 
@@ -108,12 +122,43 @@ def inject_threads(generator: Any) -> None:
             " is" if len(waiting) == 1 else "s are",
             "; ".join(waiting),
         )
-    log.info(
-        "tweetorials: %d threads rendered from snapshots, %d waiting for a fetch, %d excluded",
-        len(state.views),
-        len(waiting),
-        excluded,
+    for where, reason in images.failures:
+        log.warning("image %s not shown: %s", where, reason)
+    announce(
+        f"{len(state.views)} threads rendered from snapshots, {len(waiting)} waiting for a fetch, "
+        f"{excluded} excluded; {images.summary()}; "
+        f"social cards: {cards_drawn} drawn, {len(state.cards) - cards_drawn} reused"
     )
+
+
+def copy_cards(pelican: Any) -> None:
+    state = pelican.settings.get(_STATE_KEY)
+    if state is None:
+        return
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    for relative, cached in state.cards.items():
+        target = output / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+
+
+def _card(state: _State, view: ThreadView, slug: str) -> bool:
+    """Draw (or reuse) the thread's social card; returns True when it had to be drawn."""
+    folder = state.settings.cards_dir
+    before = set(folder.glob(f"{slug}-*.png")) if folder.is_dir() else set()
+    path = write_card(
+        folder,
+        slug,
+        title=view.title,
+        author_name=view.author.name,
+        handle=view.author.handle,
+        specialties=[(s.name, s.colour) for s in view.specialties],
+        site_name=state.settings.site_name,
+    )
+    relative = f"cards/{slug}.png"
+    state.cards[relative] = path
+    view.extra["card"] = relative
+    return path not in before
 
 
 def spread_specialties(generator: Any) -> None:

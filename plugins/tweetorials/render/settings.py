@@ -23,6 +23,7 @@ class PluginSettings:
     content: Path  # Pelican's PATH
     fetch_mode: str  # TWEETORIALS_FETCH (env var of the same name wins): missing | never | refresh
     site_name: str
+    cache: Path  # TWEETORIALS_CACHE, default: cache/ beside the catalog (social cards live there)
 
     @property
     def threads_dir(self) -> Path:
@@ -32,6 +33,10 @@ class PluginSettings:
     def media_dir(self) -> Path:
         return self.content / "media"
 
+    @property
+    def cards_dir(self) -> Path:
+        return self.cache / "cards"
+
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> PluginSettings:
         content = Path(settings["PATH"])
@@ -39,8 +44,10 @@ class PluginSettings:
         mode = os.environ.get("TWEETORIALS_FETCH") or settings.get("TWEETORIALS_FETCH", "missing")
         if mode not in FETCH_MODES:
             raise ValueError(f"TWEETORIALS_FETCH is {mode!r}; use one of {', '.join(FETCH_MODES)}")
+        cache = Path(settings.get("TWEETORIALS_CACHE") or catalog.parent / "cache")
         return cls(
             catalog=catalog,
+            cache=cache,
             content=content,
             fetch_mode=mode,
             site_name=str(settings.get("SITENAME", "Tweetorials")),

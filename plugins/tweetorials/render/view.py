@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import markdown
 
 from ..catalog import CatalogEntry, Specialty
+from ..media import effective_alt
 from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
 from ..snapshot.model import PLATFORM_NAMES
@@ -23,7 +24,6 @@ from ..snapshot.model import PLATFORM_NAMES
 __all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", "parse_time"]
 
 WORDS_PER_MINUTE = 200
-PLACEHOLDER_ALT = {"image", "photo", "picture", "img", "alt"}
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,7 @@ def parse_time(value: str | None) -> dt.datetime | None:
 
 def _media_view(entry: CatalogEntry, post_no: int, image_no: int, media: Media) -> MediaView:
     note = entry.image_note(post_no, image_no)
-    alt = media.alt.strip()
-    if alt.lower() in PLACEHOLDER_ALT:
-        alt = ""
-    if note and note.alt:
-        alt = note.alt.strip()
+    alt = effective_alt(media, note.alt if note else None)
     return MediaView(
         media=media,
         alt=alt,
