@@ -24,7 +24,7 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     from pelican import signals
 
-    from .render import enrich, plugin, search, sitemap
+    from .render import enrich, feeds, plugin, search, sitemap
 
     signals.initialized.connect(_fetch_then_check)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
@@ -33,6 +33,7 @@ def register() -> None:
     # Reader extras (references, citations, neighbours, metadata), then site-wide files.
     signals.article_generator_finalized.connect(enrich.enrich_threads)
     signals.article_writer_finalized.connect(enrich.write_citation_files)
+    signals.feed_generated.connect(feeds.fix_feed_items)
     signals.finalized.connect(sitemap.write_sitemap_and_robots)
     signals.finalized.connect(search.build_search_index)
 

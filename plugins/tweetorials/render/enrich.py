@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .citation import CitationData, ama_citation, bibtex_entry, citation_key, ris_record
+from .feeds import FEED_TEXT_KEY
 from .references import find_references
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
 from .view import ThreadView
@@ -70,6 +71,7 @@ def enrich_threads(generator: Any) -> None:
     lastmod: dict[str, Any] = settings.setdefault(LASTMOD_KEY, {})
     # Templates see SITEURL made relative per page; canonical URLs need the configured one.
     generator.context["TWEETORIALS_SITE_URL"] = site.url
+    feed_text = generator.context.setdefault(FEED_TEXT_KEY, {})
     for article in threads:
         view: ThreadView = article.tweetorial
         # Hand-written copies have no fetch time; the day the catalog added them stands in.
@@ -98,6 +100,7 @@ def enrich_threads(generator: Any) -> None:
             site=site,
             card=_card(view),
         )
+        feed_text[article.url] = (view.title, view.summary)
         lastmod[article.save_as] = view.extra["archived_on"] or article.date
     _link_neighbours(threads, settings)
 
