@@ -395,3 +395,52 @@ def test_failed_fetch_keeps_the_entry_and_exits_1(
     assert parse_catalog(path.read_text()).entries[-1].url == NEW_URL
     err = capsys.readouterr().err
     assert f"try again later with: tweetorials fetch --only {NEW_URL}" in err
+
+
+class _StubXSource:
+    """Answers every post with a one-post thread, through the real PoliteClient."""
+
+    platform = "x"
+
+    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
+        self.client = client
+
+    def fetch(self, ref, *, last=None):  # type: ignore[no-untyped-def]
+        from tweetorials.snapshot import thread_from_dict
+
+        return thread_from_dict(self.client.get_json(f"https://x.test/thread/{ref.post_id}"))
+
+
+def test_add_archives_the_thread_through_the_fetch_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import functools
+
+    import httpx
+    import tweetorials.cli.fetch as fetch_cli
+    from tweetorials.fetch.http import PoliteClient
+    from tweetorials.snapshot import Author, Post, SnapshotStore, Thread
+
+    post = Post(id="1", url=NEW_URL, created_at=None, text="Hello", html="Hello")
+    author = Author(name="New Doc", handle="newdoc", url="https://x.com/newdoc")
+    answer = Thread(platform="x", url=NEW_URL, author=author, posts=[post]).to_dict()
+    requested: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        return httpx.Response(200, json=answer)
+
+    monkeypatch.setattr(
+        fetch_cli,
+        "PoliteClient",
+        functools.partial(PoliteClient, transport=httpx.MockTransport(handler), retries=1),
+    )
+    monkeypatch.setattr(
+        fetch_cli, "build_sources", lambda client, config: {"x": _StubXSource(client)}
+    )
+    path = write(tmp_path, COMMENTED)
+    assert main(["add", NEW_URL, "-s", "policy", "--catalog", str(path)]) == EXIT_OK
+    assert requested == ["https://x.test/thread/1700000000000000001"]  # only the new thread
+    saved = SnapshotStore(tmp_path / "content" / "threads").load("x-1700000000000000001")
+    assert saved is not None and saved.posts[0].text == "Hello"
+    assert "1 fetched" in capsys.readouterr().out
