@@ -60,3 +60,17 @@ def test_specialty_filter_narrows_the_results(open_page: OpenPage) -> None:
     )
     assert _result_paths(page) == PATHOPHYSIOLOGY
     assert not watched.problems(), watched.problems()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_page_with_results_is_accessible(open_page: OpenPage, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .conftest import AXE_OPTIONS
+
+    watched = open_page("/search/?q=anion", scheme=scheme)
+    page = watched.page
+    page.wait_for_selector(".pagefind-ui__result-link")  # type: ignore[attr-defined]
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+    assert not watched.problems(), watched.problems()

@@ -14,6 +14,13 @@ window.addEventListener("DOMContentLoaded", function () {
     autofocus: true,
     translations: { placeholder: "Search threads" }
   });
+  // Give Pagefind's box the page's visible label (it has only a title otherwise).
+  var input = element.querySelector(".pagefind-ui__search-input");
+  var label = document.getElementById("search-label");
+  if (input && label) {
+    input.id = "search-input";
+    label.hidden = false;
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
