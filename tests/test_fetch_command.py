@@ -205,11 +205,10 @@ def test_hook_never_sends_nothing(platform, site) -> None:
     assert not (site / "content" / "threads").exists()
 
 
-def test_hook_fetches_missing_by_default_and_logs_the_summary(platform, site, caplog) -> None:
-    with caplog.at_level(logging.INFO, logger="tweetorials"):
-        report = hook.fetch_before_build(settings(site))
+def test_hook_fetches_missing_by_default_and_prints_the_summary(platform, site, capsys) -> None:
+    report = hook.fetch_before_build(settings(site))
     assert report is not None and report.summary() == "2 fetched"
-    assert "2 fetched, 2 requests sent" in caplog.text
+    assert "tweetorials: fetch (missing): 2 fetched, 2 requests sent" in capsys.readouterr().err
     platform.built.clear()
     hook.fetch_before_build(settings(site))
     assert platform.built == []  # nothing missing: the sources are not even built
