@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 import markdown
+from bs4 import BeautifulSoup
 
 from ..catalog import CatalogEntry, Specialty
 from ..media import effective_alt
@@ -104,6 +105,7 @@ def build_view(
     ]
     text = " ".join(p.text for p in thread.posts)
     posted = parse_time(thread.first_post_time)
+    note_html = clean_html(markdown.markdown(entry.note)) if entry.note else ""
     return ThreadView(
         entry=entry,
         thread=thread,
@@ -113,8 +115,8 @@ def build_view(
         posted=posted,
         archived=parse_time(thread.fetched_at),
         words=len(text.split()),
-        summary=_summary(entry, thread),
-        note_html=clean_html(markdown.markdown(entry.note)) if entry.note else "",
+        summary=_summary(note_html, thread),
+        note_html=note_html,
     )
 
 
@@ -150,11 +152,14 @@ def _media_view(entry: CatalogEntry, post_no: int, image_no: int, media: Media) 
     )
 
 
-def _summary(entry: CatalogEntry, thread: Thread, limit: int = 200) -> str:
+def _summary(note_html: str, thread: Thread, limit: int = 200) -> str:
     """A plain-text description for listings and meta tags: the note's first paragraph, or the
     thread's opening words."""
-    source = entry.note.split("\n\n")[0] if entry.note else thread.posts[0].text
-    source = re.sub(r"[*_`#>\[\]]", "", source)  # Markdown marks read badly as plain text
+    if note_html:
+        first = BeautifulSoup(note_html, "html.parser").find(["p", "li"])
+        source = first.get_text() if first else BeautifulSoup(note_html, "html.parser").get_text()
+    else:
+        source = thread.posts[0].text
     source = re.sub(r"\s+", " ", source).strip()
     if len(source) <= limit:
         return source
