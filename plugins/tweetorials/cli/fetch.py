@@ -9,6 +9,10 @@ fails keeps its snapshot exactly as it was.
 API bases can be pointed at mirrors or a local test server with TWEETORIALS_X_API,
 TWEETORIALS_FXTWITTER_API, TWEETORIALS_BLUESKY_API and TWEETORIALS_MASTODON_API.
 
+Every fetched thread's images are archived under content/media/ before its snapshot is written
+(TWEETORIALS_MAX_IMAGE_BYTES caps one image, default 15MB). An image that cannot be archived
+never fails its thread: it is listed with the reason, and the post shows a placeholder.
+
 Exit codes: 0 all good, 1 some threads could not be fetched, 2 bad input.
 """
 
@@ -23,11 +27,12 @@ from rich.text import Text
 
 from ..fetch.config import FetchConfig
 from ..fetch.http import PoliteClient
+from ..fetch.images import image_archiver
 from ..fetch.runner import STATUS_LABELS, FetchReport, UnknownThread, fetch_threads, select
 from ..fetch.sources import build_sources
 from ..snapshot import SnapshotStore
 from . import EXIT_BAD_INPUT
-from .common import add_location_options, load_catalog_or_report, threads_dir
+from .common import add_location_options, content_dir, load_catalog_or_report, threads_dir
 
 __all__ = ["add_parser", "print_report", "run"]
 
@@ -99,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             only=args.only,
             progress=not args.no_progress,
             workers=args.workers or config.workers,
+            media=image_archiver(client, content_dir(args), max_bytes=config.max_image_bytes),
         )
         sent = client.requests_sent
     print_report(report, Console(), requests=sent, catalog_name=args.catalog.name)

@@ -9,13 +9,14 @@ Pelican settings; the environment wins because it is the more deliberate, more l
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .http import DEFAULT_USER_AGENT
 
-__all__ = ["ENV_NAMES", "FetchConfig"]
+__all__ = ["DEFAULT_MAX_IMAGE_BYTES", "ENV_NAMES", "FetchConfig"]
 
 #: Setting/environment variable name for each overridable field.
 ENV_NAMES: dict[str, str] = {
@@ -25,7 +26,15 @@ ENV_NAMES: dict[str, str] = {
     "mastodon_api": "TWEETORIALS_MASTODON_API",
     "user_agent": "TWEETORIALS_USER_AGENT",
     "timeout": "TWEETORIALS_HTTP_TIMEOUT",
+    "max_image_bytes": "TWEETORIALS_MAX_IMAGE_BYTES",
 }
+
+#: The default cap on one downloaded image (the media pipeline's own default).
+DEFAULT_MAX_IMAGE_BYTES = 15 * 1024 * 1024
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(|b|k|kb|kib|m|mb|mib)\s*$", re.IGNORECASE)
+_KIB, _MIB = 1024, 1024 * 1024
+_UNITS = {"": 1, "b": 1, "k": _KIB, "kb": _KIB, "kib": _KIB, "m": _MIB, "mb": _MIB, "mib": _MIB}
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class FetchConfig:
     timeout: float = 20.0
     max_total_wait: float = 120.0
     workers: int = 3
+    # Larger images are refused (on Content-Length, or as the stream passes it) and reported.
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
 
     @classmethod
     def from_env(
@@ -70,10 +81,26 @@ class FetchConfig:
                     raise ValueError(f"{name}={raw!r} must be more than 0 seconds")
             elif field_name == "user_agent":
                 value = str(raw).strip()
+            elif field_name == "max_image_bytes":
+                value = _byte_size(name, raw)
             else:
                 value = _api_base(name, str(raw))
             values[field_name] = value
         return cls(**values)
+
+
+def _byte_size(name: str, raw: object) -> int:
+    """A positive size: plain bytes (``15000000``) or with a unit (``15MB``, ``500 KB``)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        size = raw
+    else:
+        match = _SIZE.match(str(raw))
+        if match is None:
+            raise ValueError(f"{name}={raw!r} is not a size; write bytes or e.g. 15MB")
+        size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if size <= 0:
+        raise ValueError(f"{name}={raw!r} must be more than 0 bytes")
+    return size
 
 
 def _api_base(name: str, raw: str) -> str:

@@ -70,6 +70,7 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
             timeout=config.timeout,
             max_total_wait=config.max_total_wait,
         ) as client:
+            from .images import image_archiver
             from .sources import build_sources
 
             report = fetch_threads(
@@ -79,6 +80,7 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
                 mode="refresh" if mode == "refresh" else "missing",
                 progress=False,
                 workers=config.workers,
+                media=image_archiver(client, content, max_bytes=config.max_image_bytes),
             )
             sent = client.requests_sent
     except Exception:  # the site still builds from the snapshots on disk

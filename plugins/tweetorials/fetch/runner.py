@@ -11,6 +11,11 @@ promises, each tested:
 * A successful fetch is merged into the snapshot (:func:`~tweetorials.fetch.merge.merge`) and
   written atomically, so an interrupted run leaves every snapshot readable.
 * One thread's failure, even a bug in a source, never stops the others.
+* When given a ``media`` step (:func:`~tweetorials.fetch.images.image_archiver`), every fetched
+  thread's images are archived *before* its snapshot is written, so the snapshot records where
+  each image lives (``Media.local``) or why it could not be archived (``Media.error``). A failed
+  image never fails its thread: the outcome names it and the summary counts it. Images already
+  archived under the same URL are kept by the merge and reused without a request.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from ..snapshot import SnapshotError, SnapshotStore, Thread
@@ -30,6 +35,12 @@ from ..snapshot.store import HANDWRITTEN_SUFFIXES
 from .errors import FetchError, ThreadUnavailable
 from .merge import merge, same_content
 from .sources.base import Source
+
+if TYPE_CHECKING:
+    from ..media.archive import MediaReport
+
+    #: Archives one thread's images in place (see :mod:`tweetorials.fetch.images`).
+    MediaStep = Callable[[Thread], MediaReport]
 
 __all__ = [
     "FetchEntry",
@@ -88,6 +99,7 @@ class Outcome:
     line: int
     status: Status
     reason: str = ""
+    images: MediaReport | None = field(default=None, hash=False)  # None: no images archived
 
 
 @dataclass
@@ -103,15 +115,33 @@ class FetchReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
+    def images(self) -> MediaReport | None:
+        """Every image archived in this run added up; None when no thread archived any."""
+        reports = [o.images for o in self.outcomes if o.images is not None and o.images.total]
+        if not reports:
+            return None
+        total = reports[0]
+        for report in reports[1:]:
+            total = total + report
+        return total
+
+    @property
     def exit_code(self) -> int:
         """0 when every thread is archived or was left as it was on purpose, 1 on any failure."""
         return 1 if self.failures else 0
 
     def summary(self) -> str:
-        """One line, e.g. ``2 fetched, 5 reused, 1 failed`` (``nothing to fetch`` when empty)."""
+        """One line, e.g. ``2 fetched, 5 reused, 1 failed`` (``nothing to fetch`` when empty).
+
+        When images were archived it goes on: ``; images: 3 encoded, 1 reused, 1 failed``.
+        """
         counts = self.counts
         parts = [f"{counts[s]} {label}" for s, label in STATUS_LABELS.items() if counts[s]]
-        return ", ".join(parts) or "nothing to fetch"
+        text = ", ".join(parts) or "nothing to fetch"
+        images = self.images
+        if images is not None:
+            text += f"; {images.summary()}"
+        return text
 
 
 def utc_now() -> str:
@@ -148,12 +178,14 @@ def fetch_threads(
     progress: bool = False,
     workers: int = 3,
     clock: Callable[[], str] = utc_now,
+    media: MediaStep | None = None,
 ) -> FetchReport:
     """Fetch what ``mode`` and ``only`` select; see the module docstring for the guarantees.
 
     ``sources`` may be a factory, called only when something needs fetching (so a run with
-    nothing to do does not even import the platform modules). Outcomes come back in catalog
-    order. Raises :class:`UnknownThread` for a bad ``only``;
+    nothing to do does not even import the platform modules). ``media`` archives each fetched
+    thread's images before its snapshot is saved (None: images are left as the source gave
+    them). Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
     an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
     """
     if mode not in ("missing", "refresh"):
@@ -179,7 +211,7 @@ def fetch_threads(
                 if stop.is_set():
                     return _outcome(entry, "skipped", "interrupted before it started")
                 try:
-                    return _fetch_one(entry, store, ready, clock)
+                    return _fetch_one(entry, store, ready, clock, media)
                 except BaseException:
                     stop.set()
                     raise
@@ -217,7 +249,11 @@ def _skip_reason(entry: FetchEntry, store: SnapshotStore, force: bool) -> Outcom
 
 
 def _fetch_one(
-    entry: FetchEntry, store: SnapshotStore, sources: Mapping[str, Source], clock: Callable[[], str]
+    entry: FetchEntry,
+    store: SnapshotStore,
+    sources: Mapping[str, Source],
+    clock: Callable[[], str],
+    media: MediaStep | None = None,
 ) -> Outcome:
     """Fetch, merge and save one thread; every ordinary failure becomes an outcome."""
     source = sources.get(entry.platform)
@@ -247,15 +283,38 @@ def _fetch_one(
         return _outcome(entry, "failed", f"unexpected error ({type(exc).__name__}: {exc})")
 
     merged = merge(old, thread, clock())
+    images, image_note = _archive_images(media, merged, entry)
     try:
         store.save(entry.slug, merged)
     except OSError as exc:
-        return _outcome(entry, "failed", f"could not write the snapshot: {exc}")
+        return _outcome(entry, "failed", f"could not write the snapshot: {exc}", images)
     if old is None:
-        return _outcome(entry, "fetched", _describe(merged))
+        return _outcome(entry, "fetched", _join(_describe(merged), image_note), images)
     if same_content(old, merged):
-        return _outcome(entry, "unchanged")
-    return _outcome(entry, "updated", _describe(merged, old))
+        return _outcome(entry, "unchanged", image_note, images)
+    return _outcome(entry, "updated", _join(_describe(merged, old), image_note), images)
+
+
+def _archive_images(
+    media: MediaStep | None, thread: Thread, entry: FetchEntry
+) -> tuple[MediaReport | None, str]:
+    """Run the media step on ``thread`` (in place); the report and a note for the outcome."""
+    if media is None:
+        return None, ""
+    try:
+        report = media(thread)
+    except Exception as exc:  # the pipeline promises not to raise; the thread matters more
+        log.exception("unexpected error while archiving the images of %s", entry.url)
+        return None, f"images not archived (unexpected error: {type(exc).__name__}: {exc})"
+    if not report.failures:
+        return report, ""
+    count = len(report.failures)
+    listed = "; ".join(f"{url}: {reason}" for url, reason in report.failures)
+    return report, f"{count} image{'s' * (count != 1)} failed: {listed}"
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
 
 
 def _last_ref(entry: FetchEntry) -> PostRef | None:
@@ -280,8 +339,17 @@ def _describe(thread: Thread, old: Thread | None = None) -> str:
     return text
 
 
-def _outcome(entry: FetchEntry, status: Status, reason: str = "") -> Outcome:
-    return Outcome(url=entry.url, slug=entry.slug, line=entry.line, status=status, reason=reason)
+def _outcome(
+    entry: FetchEntry, status: Status, reason: str = "", images: MediaReport | None = None
+) -> Outcome:
+    return Outcome(
+        url=entry.url,
+        slug=entry.slug,
+        line=entry.line,
+        status=status,
+        reason=reason,
+        images=images,
+    )
 
 
 def _log(outcome: Outcome) -> None:

@@ -1,0 +1,65 @@
+"""The fetch side of the media pipeline: archive a freshly fetched thread's images.
+
+The runner is handed a plain ``Callable[[Thread], MediaReport]`` (see
+:func:`~tweetorials.fetch.runner.fetch_threads`); this module builds it from the run's one
+:class:`~tweetorials.fetch.http.PoliteClient`, so image downloads share its User-Agent, its
+per-host politeness, its retries and its request count. The byte cap is enforced twice with the
+same number: by the client while streaming (``Content-Length`` or the stream passing it) and by
+Pillow's checks in :mod:`tweetorials.media.images`.
+
+The media package (and Pillow with it) is imported only when a thread actually has to be
+archived, so a ``fetch`` with nothing to do stays as cheap as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import DEFAULT_MAX_IMAGE_BYTES
+
+if TYPE_CHECKING:
+    from ..media.archive import MediaReport
+    from ..snapshot import Thread
+    from .http import PoliteClient
+
+__all__ = ["ImageArchiver", "image_archiver"]
+
+#: What the runner calls for every thread it is about to save.
+ImageArchiver = Callable[["Thread"], "MediaReport"]
+
+
+def image_archiver(
+    client: PoliteClient,
+    content_root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
+    url_prefix: str = "media",
+) -> ImageArchiver:
+    """Archive images under ``content_root/url_prefix`` (``content/media``), as the build reads them.
+
+    The callable fills ``Media.local`` (or ``Media.error``) in place and never raises because
+    of an image; images already archived under the same URL are reused without a request.
+    """
+    content_root = Path(content_root)
+    media_root = content_root / url_prefix.strip("/")
+
+    def download(url: str) -> object:
+        return client.download(url, max_bytes=max_bytes, accept=("image/",))
+
+    def archive(thread: Thread) -> MediaReport:
+        from ..media.archive import archive_thread_media
+        from ..media.images import DEFAULT_LIMITS
+
+        return archive_thread_media(
+            thread,
+            media_root,
+            download,
+            content_root=content_root,
+            url_prefix=url_prefix,
+            limits=replace(DEFAULT_LIMITS, max_bytes=max_bytes),
+        )
+
+    return archive
