@@ -1,0 +1,215 @@
+"""The theme, read from a real build: the page budget, self-contained pages, and figures.
+
+What only a browser can tell (contrast, focus, print, axe-core) is in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+from tweetorials.snapshot import Author, Media, Post, SnapshotStore, Thread
+from tweetorials.snapshot.model import LinkCard
+
+from .conftest import build, copy_site
+
+BUDGET = 30_000  # bytes: a thread page's HTML plus every stylesheet it loads, before images
+THEME_CSS = Path(__file__).resolve().parent.parent / "theme" / "static" / "css"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site plus one crafted thread that exercises every kind of media and notice."""
+    site = copy_site(tmp_path_factory.mktemp("theme-site"))
+    posts = [
+        Post(
+            "1",
+            "https://x.com/ada/status/1",
+            "2025-03-01T10:00:00Z",
+            "First",
+            "<p>First</p>",
+            media=[
+                Media("image", "https://pbs.twimg.com/media/gone.jpg", alt="A chest film"),
+                Media("image", "https://pbs.twimg.com/media/bad.jpg", error="not an image"),
+            ],
+        ),
+        Post(
+            "2",
+            "https://x.com/ada/status/2",
+            "2025-03-01T10:01:00Z",
+            "Second",
+            "<p>Second</p>",
+            media=[
+                Media(
+                    "video",
+                    "https://pbs.twimg.com/poster.jpg",
+                    link="https://video.twimg.com/v.mp4",
+                )
+            ],
+            card=LinkCard("https://www.nejm.org/doi/full/10.1056/X", "A review", "Summary"),
+        ),
+        Post(
+            "3",
+            "https://x.com/ada/status/3",
+            None,
+            "Third",
+            "<p>Third</p>",
+            status="deleted",
+            last_seen="2025-06-01T00:00:00Z",
+        ),
+    ]
+    thread = Thread(
+        "x",
+        "https://x.com/ada/status/1",
+        Author("Ada Lovelace", "ada", "https://x.com/ada"),
+        posts,
+        fetched_at="2026-11-01T00:00:00Z",
+        source="fxtwitter",
+    )
+    SnapshotStore(site / "content" / "threads").save("x-1", thread)
+    with (site / "threads.yaml").open("a") as handle:
+        handle.write(
+            "\n  - url: https://x.com/ada/status/1\n    specialties: [pathophysiology]\n"
+            "    title: Every kind of figure\n    images:\n"
+            "      - {post: 1, image: 1, description: The long description of the film.}\n"
+        )
+    return build(site)
+
+
+def _stylesheets(page: Path, root: Path) -> list[Path]:
+    hrefs = [link["href"] for link in soup(page).select('link[rel="stylesheet"]')]
+    base = "http://site/" + page.relative_to(root).as_posix()
+    return [root / urljoin(base, href).removeprefix("http://site/") for href in hrefs]
+
+
+def test_every_thread_page_with_its_css_fits_the_budget(built: Path) -> None:
+    pages = sorted((built / "threads").glob("*/index.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        sheets = _stylesheets(page, built)
+        assert sheets, f"{page} loads no stylesheet"
+        size = page.stat().st_size + sum(s.stat().st_size for s in sheets)
+        assert size < BUDGET, f"{page.parent.name}: {size} bytes of HTML + CSS (budget {BUDGET})"
+
+
+def test_listing_pages_load_the_extra_stylesheet_and_threads_do_not(built: Path) -> None:
+    thread = built / "threads/the-anion-gap-built-from-scratch/index.html"
+    assert [s.name for s in _stylesheets(thread, built)] == ["site.css"]
+    assert [s.name for s in _stylesheets(built / "index.html", built)] == ["site.css", "pages.css"]
+
+
+def test_theme_css_asks_for_nothing_from_elsewhere() -> None:
+    for sheet in THEME_CSS.glob("*.css"):
+        css = sheet.read_text()
+        assert "@import" not in css and "@font-face" not in css, sheet.name
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), sheet.name
+
+
+def test_pages_load_nothing_from_other_sites(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        tree = soup(page)
+        for tag, attr in (
+            ("link", "href"),
+            ("script", "src"),
+            ("img", "src"),
+            ("source", "srcset"),
+        ):
+            for element in tree.find_all(tag):
+                if (
+                    tag == "link"
+                    and "stylesheet" not in element.get("rel", [])
+                    and ("icon" not in element.get("rel", []))
+                ):
+                    continue  # canonical, alternate: addresses, not requests
+                value = element.get(attr) or ""
+                assert not re.match(r"(https?:)?//", value), f"{page}: <{tag} {attr}={value}>"
+
+
+def test_archived_image_is_a_responsive_picture_with_visible_alt(built: Path) -> None:
+    page = soup(built / "threads/the-anion-gap-built-from-scratch/index.html")
+    figure = page.select_one("#post-2 figure.media")
+    source = figure.select_one("picture source[type='image/webp']")
+    img = figure.select_one("picture img")
+    assert re.fullmatch(r"(/media/\S+\.webp \d+w, )+/media/\S+\.webp \d+w", source["srcset"])
+    assert re.fullmatch(r"(/media/\S+\.(jpg|png) \d+w, )*/media/\S+\.(jpg|png) \d+w", img["srcset"])
+    assert source["sizes"] == img["sizes"]
+    assert img["loading"] == "lazy" and img["decoding"] == "async"
+    assert int(img["width"]) > 0 and int(img["height"]) > 0
+    assert img["alt"].startswith("Bar chart. A sodium column of 140")
+    assert figure.select_one("a.media-frame")["href"].startswith("/media/")
+    details = figure.select_one("details.alt")
+    assert details.summary.get_text().startswith("ALT")
+    assert details.p.get_text() == img["alt"]
+    for rendition in re.findall(r"(/media/\S+) \d+w", source["srcset"] + ", " + img["srcset"]):
+        assert (built / rendition.lstrip("/")).is_file(), rendition
+
+
+def test_images_that_could_not_be_archived_show_their_alt_and_a_link(built: Path) -> None:
+    page = soup(built / "threads/every-kind-of-figure/index.html")
+    missing, failed = page.select("#post-1 figure.media")
+    assert not missing.select("img, picture")
+    assert "Image not archived." in missing.get_text()
+    assert "It showed: A chest film" in missing.get_text()
+    assert missing.select_one("a")["href"] == "https://pbs.twimg.com/media/gone.jpg"
+    assert missing.figcaption.get_text() == "The long description of the film."
+    assert "The author gave no description." in failed.get_text()
+    assert failed.select_one("a")["href"] == "https://pbs.twimg.com/media/bad.jpg"
+
+
+def test_video_links_to_the_original_and_cards_show_their_domain(built: Path) -> None:
+    post = soup(built / "threads/every-kind-of-figure/index.html").select_one("#post-2")
+    video = post.select_one("figure.media-video")
+    assert "Video not archived." in video.get_text()
+    assert video.select_one("a")["href"] == "https://video.twimg.com/v.mp4"
+    card = post.select_one("a.link-card")
+    assert card["href"] == "https://www.nejm.org/doi/full/10.1056/X"
+    assert card.select_one(".link-domain").get_text() == "nejm.org"
+    assert card.select_one(".link-title").get_text() == "A review"
+
+
+def test_posts_are_numbered_sections_with_anchors_and_sources(built: Path) -> None:
+    page = soup(built / "threads/every-kind-of-figure/index.html")
+    sections = page.select("section.post")
+    assert [s["id"] for s in sections] == ["post-1", "post-2", "post-3"]
+    for n, section in enumerate(sections, 1):
+        number = section.select_one("h2.pn a")
+        assert number["href"] == f"#post-{n}" and number["aria-label"] == f"Post {n} of 3"
+        assert section.select_one(".post-source a")["href"] == f"https://x.com/ada/status/{n}"
+    gone = sections[2]
+    assert "post-missing" in gone["class"]
+    assert "Deleted on X (Twitter) (last seen 2025-06-01)" in gone.get_text()
+    assert "Third" in gone.get_text()
+    banner = page.select_one(".banner-gone").get_text()
+    assert "1 of 3 posts are no longer on X (Twitter)" in banner
+
+
+def test_thread_header_names_author_date_platform_and_reading_time(built: Path) -> None:
+    head = soup(built / "threads/every-kind-of-figure/index.html").select_one(".thread-head")
+    text = " ".join(head.get_text().split())
+    assert "Ada Lovelace" in text and "@ada" in text
+    assert "Posted 1 March 2025 · X (Twitter) · 3 posts · 1 min read" in text
+    assert head.select_one("a.handle")["href"] == "https://x.com/ada"
+    assert head.select_one(".avatar-initial").get_text() == "A"  # no archived avatar: no image
+    assert head.select_one(".chips a")["href"].endswith("specialty/pathophysiology/")
+
+
+def test_headings_go_down_one_level_at_a_time(built: Path) -> None:
+    for page in [*built.glob("*.html"), *built.rglob("index.html")]:
+        levels = [int(h.name[1]) for h in soup(page).find_all(re.compile(r"^h[1-6]$"))]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, page
+        for before, after in pairwise(levels):
+            assert after <= before + 1, f"{page}: h{before} then h{after}"
+
+
+def test_404_page_links_from_the_site_root(built: Path) -> None:
+    page = soup(built / "404.html")
+    hrefs = [link["href"] for link in page.select('link[rel="stylesheet"], a[href]')]
+    assert all(h.startswith(("/", "#", "https://")) for h in hrefs), hrefs
