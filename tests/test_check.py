@@ -185,3 +185,27 @@ def test_broken_snapshot_is_an_error(site: Path, capsys: pytest.CaptureFixture[s
     (site / "content" / "threads" / "x-100.json").write_text("{not json", encoding="utf-8")
     assert main(["check", "--catalog", str(site / "threads.yaml")]) == EXIT_BAD_INPUT
     assert "threads.yaml:5: snapshot is broken" in capsys.readouterr().err
+
+
+def test_images_of_a_quoted_post_count_on_after_the_posts_own(tmp_path: Path) -> None:
+    """A quoted chart is read with the thread: its alt text is checked and can be overridden."""
+    (tmp_path / "threads.yaml").write_text(
+        "specialties:\n  policy: {name: Health policy}\n"
+        "threads:\n  - url: https://x.com/quoting/status/1\n    specialties: [policy]\n",
+        encoding="utf-8",
+    )
+    quoted = thread("other", "https://x.com/other/status/2", fetched="", alts=("", "A map"))
+    snapshot = thread(
+        "quoting", "https://x.com/quoting/status/1", fetched="2026-11-20T10:00:00Z", alts=("X",)
+    )
+    snapshot.posts[0].quote = quoted.posts[0]
+    SnapshotStore(tmp_path / "content" / "threads").save("x-1", snapshot)
+
+    missing = report_for(tmp_path).missing_alt
+    assert missing == [
+        (
+            4,
+            "post 1 image 2 (in the quoted post) of https://x.com/quoting/status/1 has no alt "
+            'text; add it under images: - {post: 1, image: 2, alt: "..."}',
+        )
+    ]

@@ -55,6 +55,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 )
             ],
             card=LinkCard("https://www.nejm.org/doi/full/10.1056/X", "A review", "Summary"),
+            quote=Post(
+                "9",
+                "https://x.com/bea/status/9",
+                None,
+                "Quoted",
+                "<p>Quoted</p>",
+                media=[Media("image", "https://pbs.twimg.com/media/q.jpg", alt="Image")],
+                author=Author("Bea", "bea", "https://x.com/bea"),
+            ),
         ),
         Post(
             "3",
@@ -80,6 +89,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "\n  - url: https://x.com/ada/status/1\n    specialties: [pathophysiology]\n"
             "    title: Every kind of figure\n    images:\n"
             "      - {post: 1, image: 1, description: The long description of the film.}\n"
+            "      - {post: 2, image: 2, alt: A map the curator described}\n"
         )
     return build(site)
 
@@ -189,6 +199,12 @@ def test_posts_are_numbered_sections_with_anchors_and_sources(built: Path) -> No
     assert "Third" in gone.get_text()
     banner = page.select_one(".banner-gone").get_text()
     assert "1 of 3 posts are no longer on X (Twitter)" in banner
+
+
+def test_a_quoted_posts_image_takes_the_catalogs_alt_text(built: Path) -> None:
+    quote = soup(built / "threads/every-kind-of-figure/index.html").select_one("#post-2 .quote")
+    assert "Bea" in quote.select_one(".quote-who").get_text()
+    assert "It showed: A map the curator described" in quote.select_one("figure").get_text()
 
 
 def test_thread_header_names_author_date_platform_and_reading_time(built: Path) -> None:

@@ -14,7 +14,7 @@ import sys
 
 from ..catalog import Catalog
 from ..media import effective_alt
-from ..snapshot import SnapshotError, SnapshotStore, Thread
+from ..snapshot import SnapshotError, SnapshotStore
 from . import EXIT_BAD_INPUT, EXIT_OK
 from .common import add_location_options, load_catalog_or_report, threads_dir
 
@@ -120,17 +120,19 @@ def inspect(
             )
             continue
         report.snapshots += 1
-        for post_no, image_no, media in _images(thread):
-            note = entry.image_note(post_no, image_no)
-            if effective_alt(media, note.alt if note else None):
-                continue
-            report.missing_alt.append(
-                (
-                    entry.line,
-                    f"post {post_no} image {image_no} of {entry.url} has no alt text; add it under images: "
-                    f'- {{post: {post_no}, image: {image_no}, alt: "..."}}',
+        for post_no, post in enumerate(thread.posts, start=1):
+            for image_no, media, in_quote in post.numbered_images():
+                note = entry.image_note(post_no, image_no)
+                if effective_alt(media, note.alt if note else None):
+                    continue
+                where = " (in the quoted post)" if in_quote else ""
+                report.missing_alt.append(
+                    (
+                        entry.line,
+                        f"post {post_no} image {image_no}{where} of {entry.url} has no alt text; add it under images: "
+                        f'- {{post: {post_no}, image: {image_no}, alt: "..."}}',
+                    )
                 )
-            )
         if thread.fetched_at:
             age = now - dt.datetime.fromisoformat(thread.fetched_at.replace("Z", "+00:00"))
             if age.days > max_age_days:
@@ -145,9 +147,3 @@ def inspect(
             (0, f"snapshot {store.find(slug)} is not used by any thread in the catalog")
         )
     return report
-
-
-def _images(thread: Thread):  # type: ignore[no-untyped-def]
-    for post_no, post in enumerate(thread.posts, start=1):
-        for image_no, media in enumerate(post.media, start=1):
-            yield post_no, image_no, media

@@ -44,6 +44,7 @@ class PostView:
     post: Post
     number: int  # 1-based; the page anchor is #post-N
     media: list[MediaView]
+    quote_media: list[MediaView] = field(default_factory=list)  # the quoted post's images
 
     @property
     def anchor(self) -> str:
@@ -95,14 +96,7 @@ class ThreadView:
 def build_view(
     entry: CatalogEntry, thread: Thread, specialties: dict[str, Specialty]
 ) -> ThreadView:
-    posts = [
-        PostView(
-            post=post,
-            number=n,
-            media=[_media_view(entry, n, i, m) for i, m in enumerate(post.media, 1)],
-        )
-        for n, post in enumerate(thread.posts, start=1)
-    ]
+    posts = [_post_view(entry, n, post) for n, post in enumerate(thread.posts, start=1)]
     text = " ".join(p.text for p in thread.posts)
     posted = parse_time(thread.first_post_time)
     note_html = clean_html(markdown.markdown(entry.note)) if entry.note else ""
@@ -139,6 +133,14 @@ def parse_time(value: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _post_view(entry: CatalogEntry, number: int, post: Post) -> PostView:
+    own: list[MediaView] = []
+    quoted: list[MediaView] = []
+    for image_no, media, in_quote in post.numbered_images():
+        (quoted if in_quote else own).append(_media_view(entry, number, image_no, media))
+    return PostView(post=post, number=number, media=own, quote_media=quoted)
 
 
 def _media_view(entry: CatalogEntry, post_no: int, image_no: int, media: Media) -> MediaView:

@@ -114,6 +114,16 @@ class Post:
     last_seen: str | None = None  # when a fetch last saw the post alive
     truncated: bool = False  # the platform cut the text and no source had all of it
 
+    def numbered_images(self) -> list[tuple[int, Media, bool]]:
+        """Every image shown with this post as ``(position, media, in_quote)``, from 1.
+
+        A quoted post's images count on after the post's own, so the catalog's
+        ``images: [{post, image}]`` keys reach them too (alt overrides, ``check``).
+        """
+        quoted = self.quote.media if self.quote else []
+        pairs = [(m, False) for m in self.media] + [(m, True) for m in quoted]
+        return [(n, m, in_quote) for n, (m, in_quote) in enumerate(pairs, start=1)]
+
 
 @dataclass
 class Thread:
