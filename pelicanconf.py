@@ -60,8 +60,9 @@ DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 ARTICLE_ORDER_BY = "reversed-date"
 DEFAULT_PAGINATION = 20
 
-# Feeds: one for everything, one per specialty (category). Relative in local builds.
-FEED_DOMAIN = SITEURL
+# Feeds: one for everything, one per specialty (category). Feed readers need absolute links:
+# a local build's feeds point at the `make serve` preview; publishconf.py uses SITEURL.
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/specialty/{slug}.atom.xml"
 TAG_FEED_ATOM = None

@@ -229,3 +229,16 @@ def test_404_page_links_from_the_site_root(built: Path) -> None:
     page = soup(built / "404.html")
     hrefs = [link["href"] for link in page.select('link[rel="stylesheet"], a[href]')]
     assert all(h.startswith(("/", "#", "https://")) for h in hrefs), hrefs
+
+
+def test_a_local_build_claims_no_address_it_does_not_know(built: Path) -> None:
+    """Without SITEURL, canonical and og:url would be relative, which crawlers reject."""
+    for page in (built / "index.html", built / "threads/every-kind-of-figure/index.html"):
+        head = soup(page).head
+        assert head.select_one('meta[property="og:title"]'), page
+        for selector in (
+            "link[rel=canonical]",
+            'meta[property="og:url"]',
+            'meta[property$="image"]',
+        ):
+            assert not head.select(selector), f"{page}: {selector}"
