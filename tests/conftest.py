@@ -6,13 +6,18 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+if TYPE_CHECKING:
+    from tweetorials.snapshot import Thread
 
 
 def copy_site(dest: Path) -> Path:
@@ -22,6 +27,21 @@ def copy_site(dest: Path) -> Path:
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copytree(ROOT / "theme", dest / "theme")
     return dest
+
+
+def add_thread(site: Path, thread: Thread, catalog_entry: str, slug: str = "x-1") -> None:
+    """Save ``thread`` as the snapshot ``slug`` of ``site`` and append ``catalog_entry`` (the
+    YAML lines of its ``threads:`` item) to the site's threads.yaml."""
+    from tweetorials.snapshot import SnapshotStore
+
+    SnapshotStore(site / "content" / "threads").save(slug, thread)
+    with (site / "threads.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(catalog_entry)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """A built page, parsed."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.fixture

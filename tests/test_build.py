@@ -7,15 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from tweetorials.render.plugin import BuildRefused
-from tweetorials.snapshot import Author, Post, SnapshotStore, Thread
+from tweetorials.snapshot import Author, Post, Thread
 
-from .conftest import BuildSite
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+from .conftest import BuildSite, add_thread, soup
 
 
 def thread_links(page: Path) -> set[str]:
@@ -47,11 +42,11 @@ def built(site: Path, build_site: BuildSite, caplog: pytest.LogCaptureFixture) -
         fetched_at="2026-11-01T00:00:00Z",
         source="fxtwitter",
     )
-    SnapshotStore(site / "content" / "threads").save("x-1", thread)
-    with (site / "threads.yaml").open("a") as handle:
-        handle.write(
-            "\n  - url: https://x.com/ada/status/1\n    specialties: [policy, pathophysiology]\n    tags: [sodium]\n    title: Sodium for everyone\n"
-        )
+    add_thread(
+        site,
+        thread,
+        "\n  - url: https://x.com/ada/status/1\n    specialties: [policy, pathophysiology]\n    tags: [sodium]\n    title: Sodium for everyone\n",
+    )
     caplog.set_level(logging.INFO)
     return build_site(site)
 

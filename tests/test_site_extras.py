@@ -8,21 +8,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from tweetorials.render.structured_data import PageMeta, SiteInfo, script_json
-from tweetorials.snapshot import Author, LinkCard, Post, SnapshotStore, Thread
+from tweetorials.snapshot import Author, LinkCard, Post, Thread
 
-from .conftest import build, copy_site
+from .conftest import add_thread, build, copy_site, soup
 
 SITEURL = "https://example.org/lib"
 TITLE = "Sodium </script> & {water}: Zoë’s “rules”"
 AUTHOR = 'Zoë "<b>Ångström</b>", MD'
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def _hostile_thread() -> Thread:
@@ -57,18 +52,18 @@ def _hostile_thread() -> Thread:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_site(tmp_path_factory.mktemp("extras"))
-    SnapshotStore(root / "content" / "threads").save("x-1", _hostile_thread())
-    with (root / "threads.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(
-            "\n  - url: https://x.com/zoe_md/status/1\n"
-            "    specialties: [pathophysiology, policy]\n"
-            "    tags: [sodium]\n"
-            f"    title: {json.dumps(TITLE)}\n"
-            "    review:\n"
-            "      reviewer: Dr Rev {Brace}\n"
-            "      date: 2026-11-02\n"
-            "      conflicts: Speaker fees from a water company\n"
-        )
+    add_thread(
+        root,
+        _hostile_thread(),
+        "\n  - url: https://x.com/zoe_md/status/1\n"
+        "    specialties: [pathophysiology, policy]\n"
+        "    tags: [sodium]\n"
+        f"    title: {json.dumps(TITLE)}\n"
+        "    review:\n"
+        "      reviewer: Dr Rev {Brace}\n"
+        "      date: 2026-11-02\n"
+        "      conflicts: Speaker fees from a water company\n",
+    )
     return build(root, SITEURL=SITEURL, FEED_DOMAIN=SITEURL, RELATIVE_URLS=False)
 
 

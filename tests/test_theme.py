@@ -11,18 +11,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from bs4 import BeautifulSoup
-from tweetorials.snapshot import Author, Media, Post, SnapshotStore, Thread
+from tweetorials.snapshot import Author, Media, Post, Thread
 from tweetorials.snapshot.model import LinkCard
 
-from .conftest import build, copy_site
+from .conftest import add_thread, build, copy_site, soup
 
 BUDGET = 30_000  # bytes: a thread page's HTML plus every stylesheet it loads, before images
 THEME_CSS = Path(__file__).resolve().parent.parent / "theme" / "static" / "css"
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +78,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fetched_at="2026-11-01T00:00:00Z",
         source="fxtwitter",
     )
-    SnapshotStore(site / "content" / "threads").save("x-1", thread)
-    with (site / "threads.yaml").open("a") as handle:
-        handle.write(
-            "\n  - url: https://x.com/ada/status/1\n    specialties: [pathophysiology]\n"
-            "    title: Every kind of figure\n    images:\n"
-            "      - {post: 1, image: 1, description: The long description of the film.}\n"
-            "      - {post: 2, image: 2, alt: A map the curator described}\n"
-        )
+    add_thread(
+        site,
+        thread,
+        "\n  - url: https://x.com/ada/status/1\n    specialties: [pathophysiology]\n"
+        "    title: Every kind of figure\n    images:\n"
+        "      - {post: 1, image: 1, description: The long description of the film.}\n"
+        "      - {post: 2, image: 2, alt: A map the curator described}\n",
+    )
     return build(site)
 
 
