@@ -237,3 +237,13 @@ def test_a_local_build_claims_no_address_it_does_not_know(built: Path) -> None:
             'meta[property$="image"]',
         ):
             assert not head.select(selector), f"{page}: {selector}"
+
+
+def test_a_card_without_a_posting_date_says_the_date_is_when_it_was_added(built: Path) -> None:
+    cards = soup(built / "index.html").select("article.card")
+    metas = {
+        c.select_one(".card-title").get_text(strip=True): c.select_one(".card-meta") for c in cards
+    }
+    seed = metas["Four ways social media helps students lead change in high-value care"]
+    assert " · added " in seed.get_text()  # the unroll kept no date: never pass one off as posted
+    assert " · added " not in metas["The anion gap, built from scratch"].get_text()
