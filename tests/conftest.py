@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,32 @@ sys.path.insert(0, str(ROOT / "plugins"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 if TYPE_CHECKING:
+    from tweetorials.platforms import PostRef
     from tweetorials.snapshot import Thread
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What the fetch runner reads of a catalog entry, without a catalog file."""
+
+    url: str
+    ref: PostRef
+    slug: str
+    platform: str
+    last_url: str | None = None
+    line: int = 1
+
+
+def catalog_entry(
+    url: str, line: int = 1, *, platform: str | None = None, last: str | None = None
+) -> CatalogEntry:
+    """The entry for the thread at ``url`` (``last``: its last known post), on catalog ``line``."""
+    from tweetorials.platforms import parse_post_url
+
+    ref = parse_post_url(url, platform)
+    return CatalogEntry(
+        url=ref.url, ref=ref, slug=ref.slug, platform=ref.platform, last_url=last, line=line
+    )
 
 
 def copy_site(dest: Path) -> Path:

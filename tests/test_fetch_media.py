@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,10 +20,12 @@ from tweetorials.fetch.config import DEFAULT_MAX_IMAGE_BYTES, FetchConfig
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.images import image_archiver
 from tweetorials.fetch.runner import FetchReport, fetch_threads
-from tweetorials.platforms import PostRef, parse_post_url
+from tweetorials.platforms import PostRef
 from tweetorials.snapshot import Author, Media, Post, SnapshotStore, Thread, thread_from_dict
 
 from tests import media_samples as samples
+
+from .conftest import catalog_entry
 
 NOW = "2024-06-01T12:00:00Z"
 CDN = "https://pbs.example/media/"
@@ -54,16 +55,6 @@ def make_thread(*urls: str) -> Thread:
     media = [Media(kind="image", url=u, alt=f"picture {i}") for i, u in enumerate(urls)]
     post = Post(id="100", url=URL, created_at=None, text="look", html="<p>look</p>", media=media)
     return Thread(platform="x", url=URL, author=author, posts=[post])
-
-
-@dataclass(frozen=True)
-class Entry:
-    url: str
-    ref: PostRef
-    slug: str
-    platform: str
-    last_url: str | None = None
-    line: int = 3
 
 
 class JsonSource:
@@ -123,10 +114,8 @@ def content(tmp_path: Path) -> Path:
 
 
 def run(client: PoliteClient, content: Path, **kwargs: object) -> FetchReport:
-    ref = parse_post_url(URL)
-    entry = Entry(url=ref.url, ref=ref, slug=ref.slug, platform="x")
     return fetch_threads(
-        [entry],
+        [catalog_entry(URL)],
         SnapshotStore(content / "threads"),
         {"x": JsonSource(client)},
         clock=lambda: NOW,
@@ -243,11 +232,10 @@ def test_a_crashing_media_step_still_saves_the_thread(client, content) -> None:
     def broken(thread: Thread) -> object:
         raise RuntimeError("disk on fire")
 
-    ref = parse_post_url(URL)
     with respx.mock(assert_all_called=False) as mock:
         mock.get(API + "100").respond(json=make_thread(GOOD_JPEG).to_dict())
         report = fetch_threads(
-            [Entry(url=ref.url, ref=ref, slug=ref.slug, platform="x")],
+            [catalog_entry(URL)],
             SnapshotStore(content / "threads"),
             {"x": JsonSource(client)},
             clock=lambda: NOW,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +18,7 @@ import tweetorials.files
 from tweetorials.fetch.errors import ThreadUnavailable
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.runner import FetchReport, UnknownThread, fetch_threads
-from tweetorials.platforms import PostRef, parse_post_url
+from tweetorials.platforms import PostRef
 from tweetorials.snapshot import (
     Author,
     Post,
@@ -29,27 +28,10 @@ from tweetorials.snapshot import (
     thread_from_dict,
 )
 
+from .conftest import catalog_entry
+
 NOW = "2024-06-01T12:00:00Z"
 BEFORE = "2024-01-01T00:00:00Z"
-
-
-@dataclass(frozen=True)
-class Entry:
-    url: str
-    ref: PostRef
-    slug: str
-    platform: str
-    last_url: str | None = None
-    line: int = 1
-
-
-def entry(
-    url: str, line: int = 1, *, platform: str | None = None, last: str | None = None
-) -> Entry:
-    ref = parse_post_url(url, platform)
-    return Entry(
-        url=ref.url, ref=ref, slug=ref.slug, platform=ref.platform, last_url=last, line=line
-    )
 
 
 def make_thread(post_id: str, *texts: str, fetched_at: str | None = None) -> Thread:
@@ -153,7 +135,7 @@ def test_missing_fetches_new_threads_and_a_second_run_sends_nothing(
     upstream, client, source, store
 ) -> None:
     upstream.threads = {"100": make_thread("100", "one", "two"), "200": make_thread("200", "three")}
-    entries = [entry(A, 1), entry(B, 5)]
+    entries = [catalog_entry(A, 1), catalog_entry(B, 5)]
     report = run(entries, store, source)
     assert [o.status for o in report.outcomes] == ["fetched", "fetched"]
     assert report.exit_code == 0
@@ -172,7 +154,7 @@ def test_missing_fetches_new_threads_and_a_second_run_sends_nothing(
 def test_refresh_fetches_everything_again(upstream, client, source, store) -> None:
     upstream.threads = {"100": make_thread("100", "one")}
     seed(store, "x-100", make_thread("100", "one", fetched_at=BEFORE))
-    report = run([entry(A)], store, source, mode="refresh")
+    report = run([catalog_entry(A)], store, source, mode="refresh")
     assert [o.status for o in report.outcomes] == ["unchanged"]
     assert client.requests_sent == 1
     assert store.load("x-100").fetched_at == NOW
@@ -181,7 +163,7 @@ def test_refresh_fetches_everything_again(upstream, client, source, store) -> No
 def test_refresh_that_finds_more_is_an_update(upstream, source, store) -> None:
     seed(store, "x-100", make_thread("100", "one", fetched_at=BEFORE))
     upstream.threads = {"100": make_thread("100", "one", "two")}
-    (outcome,) = run([entry(A)], store, source, mode="refresh").outcomes
+    (outcome,) = run([catalog_entry(A)], store, source, mode="refresh").outcomes
     assert outcome.status == "updated"
     assert "1 new" in outcome.reason
     assert [p.text for p in store.load("x-100").posts] == ["one", "two"]
@@ -191,7 +173,10 @@ def test_only_fetches_that_thread_even_with_a_snapshot(upstream, client, source,
     seed(store, "x-200", make_thread("200", "old", fetched_at=BEFORE))
     upstream.threads = {"200": make_thread("200", "new")}
     report = run(
-        [entry(A), entry(B)], store, source, only="https://mobile.twitter.com/ada/status/200?s=20"
+        [catalog_entry(A), catalog_entry(B)],
+        store,
+        source,
+        only="https://mobile.twitter.com/ada/status/200?s=20",
     )
     assert [(o.slug, o.status) for o in report.outcomes] == [("x-200", "updated")]
     assert source.calls == [("200", None)]
@@ -200,21 +185,21 @@ def test_only_fetches_that_thread_even_with_a_snapshot(upstream, client, source,
 
 def test_only_with_an_unknown_url_is_refused(source, store) -> None:
     with pytest.raises(UnknownThread, match="not in the catalog"):
-        run([entry(A)], store, source, only="https://x.com/bob/status/999")
+        run([catalog_entry(A)], store, source, only="https://x.com/bob/status/999")
     assert source.calls == []
 
 
 def test_the_last_post_is_passed_to_the_source(upstream, source, store) -> None:
     upstream.threads = {"100": make_thread("100", "one")}
-    run([entry(A, last="https://twitter.com/ada/status/105")], store, source)
+    run([catalog_entry(A, last="https://twitter.com/ada/status/105")], store, source)
     assert source.calls == [("100", "105")]
 
 
 def test_manual_and_hand_written_threads_are_never_fetched(client, source, store) -> None:
     store.root.mkdir(parents=True)
     (store.root / "x-100.yaml").write_text("posts: [hello]\n", encoding="utf-8")
-    manual = entry("https://example.org/unrolled/thread-1", 3, platform="manual")
-    report = run([entry(A), manual], store, source, mode="refresh")
+    manual = catalog_entry("https://example.org/unrolled/thread-1", 3, platform="manual")
+    report = run([catalog_entry(A), manual], store, source, mode="refresh")
     assert [o.status for o in report.outcomes] == ["reused", "skipped"]
     assert "hand-written" in report.outcomes[0].reason
     assert "never fetched" in report.outcomes[1].reason
@@ -228,7 +213,7 @@ def test_manual_and_hand_written_threads_are_never_fetched(client, source, store
 def test_refresh_returning_less_keeps_the_archived_posts(upstream, source, store) -> None:
     seed(store, "x-100", make_thread("100", "intro", "key point", "summary", fetched_at=BEFORE))
     upstream.threads = {"100": make_thread("100", "intro")}  # two posts deleted upstream
-    (outcome,) = run([entry(A)], store, source, mode="refresh").outcomes
+    (outcome,) = run([catalog_entry(A)], store, source, mode="refresh").outcomes
     assert outcome.status == "updated"
     assert "2 kept from the archive" in outcome.reason
     saved = load_snapshot(store.json_path("x-100"))
@@ -252,7 +237,7 @@ def test_a_failed_refresh_leaves_the_snapshot_byte_for_byte(
     before = seed(store, "x-100", make_thread("100", "precious", fetched_at=BEFORE))
     upstream.threads = {"200": make_thread("200", "fine")}
     setup(upstream)
-    report = run([entry(A), entry(B)], store, source, mode="refresh")
+    report = run([catalog_entry(A), catalog_entry(B)], store, source, mode="refresh")
     assert store.json_path("x-100").read_bytes() == before
     failed, ok = report.outcomes
     assert failed.status == "failed" and reason in failed.reason
@@ -265,7 +250,7 @@ def test_a_failed_refresh_leaves_the_snapshot_byte_for_byte(
 def test_a_thread_gone_upstream_keeps_its_archive(upstream, source, store) -> None:
     before = seed(store, "x-100", make_thread("100", "precious", fetched_at=BEFORE))
     upstream.statuses["100"] = 410
-    (outcome,) = run([entry(A)], store, source, mode="refresh").outcomes
+    (outcome,) = run([catalog_entry(A)], store, source, mode="refresh").outcomes
     assert outcome.status == "gone"
     assert outcome.reason == "the thread was deleted by its author; archived copy kept"
     assert store.json_path("x-100").read_bytes() == before
@@ -273,7 +258,7 @@ def test_a_thread_gone_upstream_keeps_its_archive(upstream, source, store) -> No
 
 def test_a_thread_gone_before_it_was_archived_is_a_failure(upstream, source, store) -> None:
     upstream.statuses["100"] = 410
-    report = run([entry(A)], store, source)
+    report = run([catalog_entry(A)], store, source)
     assert report.outcomes[0].status == "failed"
     assert report.exit_code == 1
     assert not store.json_path("x-100").exists()
@@ -283,7 +268,7 @@ def test_a_broken_snapshot_is_not_overwritten(source, store) -> None:
     store.root.mkdir(parents=True)
     path = store.json_path("x-100")
     path.write_text('{"schema": 1, "posts": [', encoding="utf-8")
-    (outcome,) = run([entry(A)], store, source, mode="refresh").outcomes
+    (outcome,) = run([catalog_entry(A)], store, source, mode="refresh").outcomes
     assert outcome.status == "failed" and "fix or delete it" in outcome.reason
     assert path.read_text(encoding="utf-8") == '{"schema": 1, "posts": ['
     assert source.calls == []
@@ -292,13 +277,13 @@ def test_a_broken_snapshot_is_not_overwritten(source, store) -> None:
 def test_a_bug_in_a_source_fails_one_thread_only(upstream, source, store) -> None:
     upstream.threads = {"200": make_thread("200", "fine")}
     source.raise_for["100"] = KeyError("thread")
-    report = run([entry(A), entry(B)], store, source)
+    report = run([catalog_entry(A), catalog_entry(B)], store, source)
     assert [o.status for o in report.outcomes] == ["failed", "fetched"]
     assert "unexpected error (KeyError" in report.outcomes[0].reason
 
 
 def test_a_platform_without_source_is_reported(store) -> None:
-    bsky = entry("https://bsky.app/profile/ada.bsky.social/post/3kabc")
+    bsky = catalog_entry("https://bsky.app/profile/ada.bsky.social/post/3kabc")
     report = fetch_threads([bsky], store, {}, clock=lambda: NOW)
     assert report.outcomes[0].status == "failed"
     assert "no source can fetch platform 'bluesky'" in report.outcomes[0].reason
@@ -307,7 +292,7 @@ def test_a_platform_without_source_is_reported(store) -> None:
 def test_outcomes_keep_catalog_order_with_several_workers(upstream, source, store) -> None:
     ids = [str(n) for n in range(100, 1000, 100)]
     upstream.threads = {i: make_thread(i, f"t{i}") for i in ids}
-    entries = [entry(f"https://x.com/ada/status/{i}", line=n) for n, i in enumerate(ids)]
+    entries = [catalog_entry(f"https://x.com/ada/status/{i}", line=n) for n, i in enumerate(ids)]
     report = run(entries, store, source, workers=4)
     assert [o.slug for o in report.outcomes] == [f"x-{i}" for i in ids]
     assert report.counts["fetched"] == len(ids)
@@ -315,7 +300,7 @@ def test_outcomes_keep_catalog_order_with_several_workers(upstream, source, stor
 
 def test_progress_without_a_terminal_is_silent(upstream, source, store, capsys) -> None:
     upstream.threads = {"100": make_thread("100", "one")}
-    run([entry(A)], store, source, progress=True)
+    run([catalog_entry(A)], store, source, progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
 
@@ -331,7 +316,7 @@ def test_a_write_that_fails_leaves_the_old_snapshot(upstream, source, store, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(tweetorials.files.os, "replace", full_disk)
-    (outcome,) = run([entry(A)], store, source, mode="refresh").outcomes
+    (outcome,) = run([catalog_entry(A)], store, source, mode="refresh").outcomes
     assert outcome.status == "failed" and "No space left on device" in outcome.reason
     assert store.json_path("x-100").read_bytes() == before
     assert sorted(p.name for p in store.root.iterdir()) == ["x-100.json"]  # no temp file left
@@ -343,7 +328,7 @@ def test_a_run_killed_mid_write_leaves_readable_snapshots_and_the_next_run_compl
     upstream.threads = {i: make_thread(i, f"text {i}") for i in ("100", "200", "300")}
     precious = make_thread("200", "archived earlier", "second post", fetched_at=BEFORE)
     seed(store, "x-200", precious)
-    entries = [entry(A), entry(B), entry(C)]
+    entries = [catalog_entry(A), catalog_entry(B), catalog_entry(C)]
     real_replace = os.replace
     calls = []
 
@@ -376,7 +361,7 @@ def test_a_source_killed_mid_fetch_writes_nothing(upstream, source, store) -> No
     before = seed(store, "x-100", make_thread("100", "precious", fetched_at=BEFORE))
     source.raise_for["100"] = KeyboardInterrupt()
     with pytest.raises(KeyboardInterrupt):
-        run([entry(A)], store, source, mode="refresh")
+        run([catalog_entry(A)], store, source, mode="refresh")
     assert store.json_path("x-100").read_bytes() == before
 
 
@@ -387,7 +372,7 @@ def test_inputs_to_merge_are_what_is_on_disk(upstream, source, store) -> None:
     cut = copy.deepcopy(archived)
     cut.posts[0].text, cut.posts[0].truncated = "full lo…", True
     upstream.threads = {"100": cut}
-    run([entry(A)], store, source, mode="refresh")
+    run([catalog_entry(A)], store, source, mode="refresh")
     data = json.loads(store.json_path("x-100").read_text(encoding="utf-8"))
     assert data["posts"][0]["text"] == "full long text"
     assert data["posts"][0]["truncated"] is False
