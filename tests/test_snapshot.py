@@ -126,6 +126,14 @@ def mutate(path: Path, change) -> None:  # type: ignore[no-untyped-def]
     path.write_text(json.dumps(data))
 
 
+def assert_refused_by_name(path: Path, message: str) -> None:
+    """Loading ``path`` fails with an error that starts with the file's name and says ``message``."""
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(path)
+    assert str(caught.value).startswith(str(path))
+    assert message in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -160,10 +168,7 @@ def test_broken_snapshots_are_refused_with_file_and_field(
     path = tmp_path / "x-1.json"
     save_snapshot(path, full_thread())
     mutate(path, change)
-    with pytest.raises(SnapshotError) as caught:
-        load_snapshot(path)
-    assert str(caught.value).startswith(str(path))
-    assert message in str(caught.value)
+    assert_refused_by_name(path, message)
 
 
 def test_invalid_json_is_refused(tmp_path: Path) -> None:
@@ -221,10 +226,7 @@ def test_broken_handwritten_snapshots_name_the_file(
 ) -> None:
     path = tmp_path / "gone.yaml"
     path.write_text(text)
-    with pytest.raises(SnapshotError) as caught:
-        load_snapshot(path)
-    assert str(caught.value).startswith(str(path))
-    assert message in str(caught.value)
+    assert_refused_by_name(path, message)
 
 
 def test_handwritten_text_is_escaped_not_trusted(tmp_path: Path) -> None:
