@@ -22,6 +22,7 @@ from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ..errors import BadResponse, HTTPStatusError, ThreadUnavailable
 from ..http import PoliteClient
 from .bluesky_facets import facets_to_html
+from .fields import dimensions
 from .timestamps import iso_utc, utc_now
 
 __all__ = [
@@ -318,7 +319,7 @@ def _images(embed: dict[str, Any]) -> list[Media]:
         url = image.get("fullsize") if is_safe_url(image.get("fullsize")) else image.get("thumb")
         if not is_safe_url(url):
             continue
-        width, height = _aspect(image.get("aspectRatio"))
+        width, height = dimensions(image.get("aspectRatio"))
         out.append(Media(kind="image", url=url, alt=_alt(image), width=width, height=height))
     return out
 
@@ -328,7 +329,7 @@ def _video(embed: dict[str, Any], post_url_: str) -> Media | None:
     poster = embed.get("thumbnail")
     if not is_safe_url(poster):
         return None
-    width, height = _aspect(embed.get("aspectRatio"))
+    width, height = dimensions(embed.get("aspectRatio"))
     return Media(
         kind="video", url=poster, alt=_alt(embed), width=width, height=height, link=post_url_
     )
@@ -406,15 +407,6 @@ def _actor(profile: dict[str, Any]) -> str:
 def _rkey(uri: str) -> str:
     m = _AT_URI.match(uri)
     return m.group("rkey") if m else uri.rsplit("/", 1)[-1]
-
-
-def _aspect(ratio: Any) -> tuple[int | None, int | None]:
-    if not isinstance(ratio, dict):
-        return None, None
-    width, height = ratio.get("width"), ratio.get("height")
-    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (width, height)):
-        return width, height
-    return None, None
 
 
 def _alt(obj: dict[str, Any]) -> str:

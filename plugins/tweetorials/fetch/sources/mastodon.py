@@ -27,6 +27,7 @@ from ...sanitize import is_safe_url, text_to_html
 from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ..errors import BadResponse, FetchError, HTTPStatusError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
+from .fields import dimensions
 from .mastodon_html import content_to_html_and_text
 from .timestamps import iso_utc, utc_now
 
@@ -291,9 +292,9 @@ def _media(attachments: Any, base: str) -> list[Media]:
         full = _absolute(item.get("url"), base) or _absolute(item.get("remote_url"), base)
         preview = _absolute(item.get("preview_url"), base)
         meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
-        width, height = _size(meta.get("original"))
+        width, height = dimensions(meta.get("original"))
         if (width, height) == (None, None):
-            width, height = _size(meta.get("small"))
+            width, height = dimensions(meta.get("small"))
         alt = _str(item.get("description"))
         picture = full or preview
         if kind == "image" and picture:
@@ -308,7 +309,7 @@ def _card(card: Any, base: str) -> LinkCard | None:
     if not isinstance(card, dict) or not is_safe_url(card.get("url")):
         return None
     image_url = _absolute(card.get("image"), base)
-    width, height = _size(card)
+    width, height = dimensions(card)
     image = (
         Media("image", image_url, _str(card.get("image_description")), width, height)
         if image_url
@@ -320,15 +321,6 @@ def _card(card: Any, base: str) -> LinkCard | None:
         description=_str(card.get("description")),
         image=image,
     )
-
-
-def _size(obj: Any) -> tuple[int | None, int | None]:
-    if not isinstance(obj, dict):
-        return None, None
-    width, height = obj.get("width"), obj.get("height")
-    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (width, height)):
-        return width, height
-    return None, None
 
 
 def _absolute(value: Any, base: str) -> str | None:

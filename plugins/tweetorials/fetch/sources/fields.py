@@ -1,0 +1,16 @@
+"""Small readers of untyped platform JSON that more than one source needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def dimensions(obj: Any) -> tuple[int | None, int | None]:
+    """``(width, height)`` from a mapping with those keys, both positive whole numbers, or
+    ``(None, None)``: Bluesky's ``aspectRatio``, Mastodon's media ``meta`` sizes and cards."""
+    if not isinstance(obj, dict):
+        return None, None
+    width, height = obj.get("width"), obj.get("height")
+    if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (width, height)):
+        return width, height
+    return None, None
