@@ -310,14 +310,7 @@ def _syndication_media(
         p = _dict(photo)
         image = _safe(p.get("url"))
         if image:
-            media.append(
-                Media(
-                    kind="image",
-                    url=image,
-                    width=_int(p.get("width")),
-                    height=_int(p.get("height")),
-                )
-            )
+            media.append(_sized_image(image, p))
     video = _dict(tweet.get("video"))
     poster = _safe(video.get("poster"))
     if poster:
@@ -337,9 +330,7 @@ def _syndication_card(value: Any, links: dict[str, str | None]) -> LinkCard | No
         return _str(_dict(values.get(key)).get("string_value"))
 
     short = string("card_url") or _str(card.get("url"))
-    url = _safe(links.get(short) or short)
-    if url and _is_tco(url):
-        url = _card_target(string("domain") or string("vanity_url"), links) or url
+    url = _card_url(short, string("domain") or string("vanity_url"), links)
     if not url:
         return None
     image = None
@@ -354,17 +345,9 @@ def _syndication_card(value: Any, links: dict[str, str | None]) -> LinkCard | No
         found = _dict(_dict(values.get(key)).get("image_value"))
         image_url = _safe(found.get("url"))
         if image_url:
-            image = Media(
-                kind="image",
-                url=image_url,
-                width=_int(found.get("width")),
-                height=_int(found.get("height")),
-            )
+            image = _sized_image(image_url, found)
             break
-    title, description = string("title"), string("description")
-    if not (title or description or image):
-        return None
-    return LinkCard(url=url, title=title, description=description, image=image)
+    return _link_card(url, string("title"), string("description"), image)
 
 
 # -- FxTwitter ---------------------------------------------------------------------------------
@@ -503,26 +486,37 @@ def _fxtwitter_card(value: Any, links: dict[str, str | None]) -> LinkCard | None
     card = _dict(value)
     if not card:
         return None
-    short = _str(card.get("url"))
-    url = _safe(links.get(short) or short)
-    if url and _is_tco(url):
-        url = _card_target(_str(card.get("domain")), links) or url
+    url = _card_url(_str(card.get("url")), _str(card.get("domain")), links)
     if not url:
         return None
     found = _dict(card.get("image"))
     image_url = _safe(found.get("url"))
-    image = (
-        Media(
-            kind="image",
-            url=image_url,
-            alt=normalise_alt(found.get("alt")),
-            width=_int(found.get("width")),
-            height=_int(found.get("height")),
-        )
-        if image_url
-        else None
+    image = _sized_image(image_url, found, normalise_alt(found.get("alt"))) if image_url else None
+    return _link_card(url, _str(card.get("title")), _str(card.get("description")), image)
+
+
+def _sized_image(url: str, size: dict[str, Any], alt: str = "") -> Media:
+    """An image with the ``width`` and ``height`` that ``size`` gives, where they are usable."""
+    return Media(
+        kind="image",
+        url=url,
+        alt=alt,
+        width=_int(size.get("width")),
+        height=_int(size.get("height")),
     )
-    title, description = _str(card.get("title")), _str(card.get("description"))
+
+
+def _card_url(short: str, domain: str, links: dict[str, str | None]) -> str | None:
+    """A card's link as the post expanded it; a ``t.co`` one nothing explains is replaced by
+    :func:`_card_target` of the card's ``domain`` when that finds something."""
+    url = _safe(links.get(short) or short)
+    if url and _is_tco(url):
+        url = _card_target(domain, links) or url
+    return url
+
+
+def _link_card(url: str, title: str, description: str, image: Media | None) -> LinkCard | None:
+    """The card, or ``None`` when it has nothing to show but its link."""
     if not (title or description or image):
         return None
     return LinkCard(url=url, title=title, description=description, image=image)
