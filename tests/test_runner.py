@@ -376,3 +376,40 @@ def test_inputs_to_merge_are_what_is_on_disk(upstream, source, store) -> None:
     data = json.loads(store.json_path("x-100").read_text(encoding="utf-8"))
     assert data["posts"][0]["text"] == "full long text"
     assert data["posts"][0]["truncated"] is False
+
+
+def test_an_excluded_author_found_only_by_fetching_is_never_saved(upstream, source, store) -> None:
+    """``x.com/i/status/ID`` names no author: the exclusion list is asked again after the fetch,
+    before any image is downloaded or any file written."""
+    from tweetorials.catalog import Catalog, CatalogEntry, Exclusion
+    from tweetorials.platforms import parse_post_url
+
+    upstream.threads = {"100": make_thread("100", "one"), "300": make_thread("300", "two")}
+    refs = [parse_post_url("https://x.com/i/status/100"), parse_post_url(C)]
+    entries = [
+        CatalogEntry(url=r.url, ref=r, slug=r.slug, specialties=("policy",), line=line)
+        for r, line in zip(refs, (4, 6), strict=True)
+    ]
+    catalog = Catalog(
+        path=Path("threads.yaml"),
+        specialties={},
+        entries=entries,
+        exclusions=[Exclusion(author="x:ada", url_key=None, reason="asked by email", line=9)],
+    )
+    assert catalog.included == entries[:1]  # the URL alone does not reveal the author
+    archived: list[str] = []
+
+    report = run(
+        catalog.included,
+        store,
+        source,
+        media=lambda thread: archived.append(thread.url),
+        excluded=catalog.exclusion_for,
+    )
+    (outcome,) = report.outcomes
+    assert outcome.status == "skipped"
+    assert outcome.reason == (
+        "x:ada is excluded by the exclude entry on line 9 (asked by email); nothing was saved"
+    )
+    assert report.exit_code == 0
+    assert archived == [] and store.slugs() == set()

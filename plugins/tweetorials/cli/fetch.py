@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             workers=args.workers or config.workers,
             media=image_archiver(client, content_dir(args), max_bytes=config.max_image_bytes),
+            excluded=catalog.exclusion_for,
         )
         sent = client.requests_sent
     print_report(report, Console(), requests=sent, catalog_name=args.catalog.name)

@@ -81,6 +81,7 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
                 progress=False,
                 workers=config.workers,
                 media=image_archiver(client, content, max_bytes=config.max_image_bytes),
+                excluded=catalog.exclusion_for,
             )
             sent = client.requests_sent
     except Exception:  # the site still builds from the snapshots on disk

@@ -37,10 +37,16 @@ from .merge import merge, same_content
 from .sources.base import Source
 
 if TYPE_CHECKING:
+    from ..catalog import Exclusion
     from ..media.archive import MediaReport
 
     #: Archives one thread's images in place (see :mod:`tweetorials.fetch.images`).
     MediaStep = Callable[[Thread], MediaReport]
+
+    #: The exclusion that removes an entry whose fetched author is ``platform:handle``
+    #: (``Catalog.exclusion_for``): a URL such as ``x.com/i/status/ID`` or a Bluesky DID
+    #: does not name its author, so only the fetched thread can tell.
+    ExclusionCheck = Callable[["FetchEntry", str | None], Exclusion | None]
 
 __all__ = [
     "FetchEntry",
@@ -179,13 +185,16 @@ def fetch_threads(
     workers: int = 3,
     clock: Callable[[], str] = utc_now,
     media: MediaStep | None = None,
+    excluded: ExclusionCheck | None = None,
 ) -> FetchReport:
     """Fetch what ``mode`` and ``only`` select; see the module docstring for the guarantees.
 
     ``sources`` may be a factory, called only when something needs fetching (so a run with
     nothing to do does not even import the platform modules). ``media`` archives each fetched
     thread's images before its snapshot is saved (None: images are left as the source gave
-    them). Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
+    them). ``excluded`` is asked again once the author is known: a thread by an author who
+    asked to be removed is dropped before any image is downloaded or anything is written.
+    Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
     an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
     """
     if mode not in ("missing", "refresh"):
@@ -211,7 +220,7 @@ def fetch_threads(
                 if stop.is_set():
                     return _outcome(entry, "skipped", "interrupted before it started")
                 try:
-                    return _fetch_one(entry, store, ready, clock, media)
+                    return _fetch_one(entry, store, ready, clock, media, excluded)
                 except BaseException:
                     stop.set()
                     raise
@@ -254,6 +263,7 @@ def _fetch_one(
     sources: Mapping[str, Source],
     clock: Callable[[], str],
     media: MediaStep | None = None,
+    excluded: ExclusionCheck | None = None,
 ) -> Outcome:
     """Fetch, merge and save one thread; every ordinary failure becomes an outcome."""
     source = sources.get(entry.platform)
@@ -282,6 +292,15 @@ def _fetch_one(
         log.exception("unexpected error while fetching %s", entry.url)
         return _outcome(entry, "failed", f"unexpected error ({type(exc).__name__}: {exc})")
 
+    exclusion = excluded(entry, thread.author_key) if excluded else None
+    if exclusion is not None:
+        why = f" ({exclusion.reason})" if exclusion.reason else ""
+        return _outcome(
+            entry,
+            "skipped",
+            f"{thread.author_key} is excluded by the exclude entry on line {exclusion.line}"
+            f"{why}; nothing was saved",
+        )
     merged = merge(old, thread, clock())
     images, image_note = _archive_images(media, merged, entry)
     try:
