@@ -142,12 +142,10 @@ def store_image(
             f"({len(data):,} bytes)"
         )
     sha = sha256_hex(data)
-    media_root = Path(media_root)
-    existing = load_processed(sha, media_root, widths=widths, url_prefix=url_prefix)
+    existing = _already_stored(sha, media_root, widths, url_prefix)
     if existing is not None:
-        return StoredImage(existing, encoded=False)
-    picture = decode_image(data, limits)
-    return StoredImage(_encode(picture, sha, media_root, widths, url_prefix, limits), encoded=True)
+        return existing
+    return _store_new(data, sha, media_root, widths, url_prefix, limits)
 
 
 def reencode_kept_original(
@@ -164,16 +162,35 @@ def reencode_kept_original(
     for other widths. Returns ``None`` when the full-size copy is not on disk either.
     """
     widths = _widths(widths)
-    existing = load_processed(local.sha256, media_root, widths=widths, url_prefix=url_prefix)
+    existing = _already_stored(local.sha256, media_root, widths, url_prefix)
     if existing is not None:
-        return StoredImage(existing, encoded=False)
+        return existing
     kept = Path(media_root) / local.sha256[:2] / Path(local.original).name
     if not kept.is_file():
         return None
-    picture = decode_image(kept.read_bytes(), limits)
+    return _store_new(kept.read_bytes(), local.sha256, media_root, widths, url_prefix, limits)
+
+
+def _already_stored(
+    sha: str, media_root: Path, widths: tuple[int, ...], url_prefix: str
+) -> StoredImage | None:
+    """The image ``sha`` if it was fully processed for ``widths`` before: nothing to encode."""
+    local = load_processed(sha, media_root, widths=widths, url_prefix=url_prefix)
+    return None if local is None else StoredImage(local, encoded=False)
+
+
+def _store_new(
+    data: bytes,
+    sha: str,
+    media_root: Path,
+    widths: tuple[int, ...],
+    url_prefix: str,
+    limits: ImageLimits,
+) -> StoredImage:
+    """Decode ``data`` under ``limits`` and write its web sizes. Raises :class:`ImageRejected`."""
+    picture = decode_image(data, limits)
     return StoredImage(
-        _encode(picture, local.sha256, Path(media_root), widths, url_prefix, limits),
-        encoded=True,
+        _encode(picture, sha, Path(media_root), widths, url_prefix, limits), encoded=True
     )
 
 
