@@ -413,3 +413,19 @@ def test_an_excluded_author_found_only_by_fetching_is_never_saved(upstream, sour
     )
     assert report.exit_code == 0
     assert archived == [] and store.slugs() == set()
+
+
+def test_a_sources_caveat_reaches_the_report(upstream, source, store) -> None:
+    upstream.threads = {"100": make_thread("100", "one")}
+    fetch = source.fetch
+
+    def fetch_with_caveat(ref: PostRef, *, last: PostRef | None = None) -> Thread:
+        thread = fetch(ref, last=last)
+        thread.caveats.append("only 1 post archived: add `last:`")
+        return thread
+
+    source.fetch = fetch_with_caveat
+    (outcome,) = run([catalog_entry(A, 3)], store, source).outcomes
+    assert outcome.status == "fetched"
+    assert outcome.reason == "1 post; only 1 post archived: add `last:`"
+    assert outcome.caveats == ("only 1 post archived: add `last:`",)

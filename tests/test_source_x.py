@@ -571,6 +571,7 @@ def test_walk_up_from_last_stops_at_another_author(source: XSource) -> None:
         "3/ Treatment",
     ]
     assert thread.source == "syndication"
+    assert thread.caveats == []  # walked up from the last post: nothing is missing
     assert thread.url == "https://x.com/ada_md/status/1001"
     assert thread.author.name == "Dr Ada <Teaches>"
     assert "<Teaches>" not in json.dumps([p.html for p in thread.posts])
@@ -595,6 +596,12 @@ def test_without_last_the_walk_starts_at_the_catalog_post(source: XSource) -> No
         syn_route(mock, {"1001": a1, "1002": a2})
         thread = source.fetch(ref("1002"))
     assert [p.id for p in thread.posts] == ["1001", "1002"]
+    # Posts after 1002 cannot be found this way: the maintainer is told how to get them.
+    [caveat] = thread.caveats
+    assert caveat.startswith("only 2 posts archived: FxTwitter failed")
+    assert "add `last: <URL of the thread's last post>`" in caveat
+    assert "tweetorials fetch --only https://x.com/ada_md/status/1002" in caveat
+    assert "caveats" not in thread.to_dict()  # told, not archived
 
 
 def test_a_deleted_middle_post_is_bridged_by_the_embedded_parent(source: XSource) -> None:

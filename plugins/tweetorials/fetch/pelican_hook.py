@@ -89,7 +89,7 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
         return None
 
     for outcome in report.outcomes:
-        if outcome.status in ("failed", "gone", "skipped"):
+        if outcome.status in ("failed", "gone", "skipped") or outcome.caveats:
             log.warning(
                 "%s:%d: %s: %s (%s)",
                 catalog_path.name,

@@ -106,6 +106,7 @@ class Outcome:
     status: Status
     reason: str = ""
     images: MediaReport | None = field(default=None, hash=False)  # None: no images archived
+    caveats: tuple[str, ...] = ()  # the source's warnings (also in ``reason``), e.g. posts missing
 
 
 @dataclass
@@ -303,15 +304,17 @@ def _fetch_one(
         )
     merged = merge(old, thread, clock())
     images, image_note = _archive_images(media, merged, entry)
+    notes = _join(*thread.caveats, image_note)
     try:
         store.save(entry.slug, merged)
     except OSError as exc:
         return _outcome(entry, "failed", f"could not write the snapshot: {exc}", images)
+    caveats = tuple(thread.caveats)
     if old is None:
-        return _outcome(entry, "fetched", _join(_describe(merged), image_note), images)
+        return _outcome(entry, "fetched", _join(_describe(merged), notes), images, caveats)
     if same_content(old, merged):
-        return _outcome(entry, "unchanged", image_note, images)
-    return _outcome(entry, "updated", _join(_describe(merged, old), image_note), images)
+        return _outcome(entry, "unchanged", notes, images, caveats)
+    return _outcome(entry, "updated", _join(_describe(merged, old), notes), images, caveats)
 
 
 def _archive_images(
@@ -359,7 +362,11 @@ def _describe(thread: Thread, old: Thread | None = None) -> str:
 
 
 def _outcome(
-    entry: FetchEntry, status: Status, reason: str = "", images: MediaReport | None = None
+    entry: FetchEntry,
+    status: Status,
+    reason: str = "",
+    images: MediaReport | None = None,
+    caveats: tuple[str, ...] = (),
 ) -> Outcome:
     return Outcome(
         url=entry.url,
@@ -368,6 +375,7 @@ def _outcome(
         status=status,
         reason=reason,
         images=images,
+        caveats=caveats,
     )
 
 

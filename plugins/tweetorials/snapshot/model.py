@@ -139,6 +139,9 @@ class Thread:
     status: str = "ok"  # "deleted" when the whole thread is gone upstream
     note: str = ""  # provenance note for hand-written snapshots
     schema: int = SCHEMA_VERSION
+    #: What the fetch wants a maintainer to know, e.g. that posts may be missing. Reported by
+    #: ``tweetorials fetch``, never archived (not part of the JSON form).
+    caveats: list[str] = field(default_factory=list, compare=False, metadata={"archived": False})
 
     @property
     def author_key(self) -> str | None:
@@ -162,7 +165,11 @@ def _to_dict(obj: Any) -> Any:
     if isinstance(obj, list):
         return [_to_dict(item) for item in obj]
     if hasattr(obj, "__dataclass_fields__"):
-        return {f.name: _to_dict(getattr(obj, f.name)) for f in fields(obj)}
+        return {
+            f.name: _to_dict(getattr(obj, f.name))
+            for f in fields(obj)
+            if f.metadata.get("archived", True)
+        }
     return obj
 
 

@@ -173,7 +173,15 @@ class XSource:
             except ValueError:
                 continue
             posts.setdefault(post.id, post)
-        return self._thread(author, posts.values(), source="syndication")
+        thread = self._thread(author, posts.values(), source="syndication")
+        if start is None:
+            thread.caveats.append(
+                f"only {len(thread.posts)} post{'s' * (len(thread.posts) != 1)} archived: "
+                "FxTwitter failed and X's syndication API only walks up from a thread's last "
+                "post; add `last: <URL of the thread's last post>` to this entry, then run "
+                f"`tweetorials fetch --only {ref.url}`"
+            )
+        return thread
 
     def _walk_up(
         self, tweet_id: str, stop_at: set[str] | frozenset[str] = frozenset()
