@@ -25,11 +25,15 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
 def tool(name: str) -> str:
-    """The tool from this environment (next to Python) or from PATH; skip if it is missing."""
+    """The tool from this environment (next to Python) or from PATH.
+
+    Both come from PyPI with the test extras (``make test`` installs them), so a missing one
+    is a broken set-up and fails: a skip would let CI pass without auditing the workflows.
+    """
     local = Path(sys.executable).with_name(name)
     found = str(local) if local.exists() else shutil.which(name)
     if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+        pytest.fail(f"{name} is not installed: run `make test`, or pip install -e '.[test]'")
     return found
 
 
