@@ -335,7 +335,12 @@ def test_excluded_author_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_unsupported_url_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = refused(tmp_path, capsys, "-s", "policy", url="https://example.org/blog/post")
-    assert "supported addresses" in err
+    assert err.startswith(
+        "tweetorials add: 'https://example.org/blog/post' is not the address of a post we can "
+        "fetch; supported addresses:\n  https://x.com/USER/status/ID"
+    )
+    assert err.count("bsky.app/profile/HANDLE_OR_DID/post/RKEY") == 1  # listed once
+    assert "written by hand: see CONTRIBUTING.md" in err
 
 
 def test_bad_tag_and_empty_title_are_refused(

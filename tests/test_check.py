@@ -209,3 +209,22 @@ def test_images_of_a_quoted_post_count_on_after_the_posts_own(tmp_path: Path) ->
             'text; add it under images: - {post: 1, image: 2, alt: "..."}',
         )
     ]
+
+
+@pytest.mark.parametrize("value", ["-5", "soon"])
+def test_a_max_age_that_is_not_a_count_of_days_is_refused(
+    site: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--catalog", str(site / "threads.yaml"), "--max-age", value])
+    assert exit_.value.code == EXIT_BAD_INPUT
+    assert "argument --max-age: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "fetch", "add"])
+def test_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert f"usage: tweetorials {command}" in out
+    assert "``" not in out and ":func:" not in out and ":class:" not in out

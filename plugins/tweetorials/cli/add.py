@@ -29,7 +29,7 @@ from ..files import atomic_write_text
 from ..platforms import SUPPORTED_FORMS, UnsupportedURL, parse_post_url
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
 from .catalog_text import AppendError, NewEntry, append_entry
-from .common import add_location_options
+from .common import add_location_options, help_text
 
 __all__ = ["add_parser", "run"]
 
@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "add",
         help="add a thread to threads.yaml (keeping the file's comments and layout) and fetch it",
-        description=__doc__,
+        description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("url", metavar="URL", help="the address of the thread's first post")
@@ -98,9 +98,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         ref = parse_post_url(args.url)
-    except UnsupportedURL as exc:
+    except UnsupportedURL:
         forms = "\n  ".join(SUPPORTED_FORMS)
-        return refuse(f"{exc}\nsupported addresses:\n  {forms}")
+        return refuse(
+            f"{args.url!r} is not the address of a post we can fetch; supported addresses:\n"
+            f"  {forms}\n"
+            "a thread whose original is gone can be written by hand: see CONTRIBUTING.md"
+        )
     existing = catalog.find(args.url)
     if existing is not None:
         return refuse(f"{ref.url} is already in the catalog, on this line", existing.line)

@@ -16,7 +16,13 @@ from ..catalog import Catalog
 from ..media import effective_alt
 from ..snapshot import SnapshotError, SnapshotStore
 from . import EXIT_BAD_INPUT, EXIT_OK
-from .common import add_location_options, load_catalog_or_report, threads_dir
+from .common import (
+    add_location_options,
+    help_text,
+    load_catalog_or_report,
+    non_negative_int,
+    threads_dir,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -25,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check",
         help="validate threads.yaml and the snapshots; list what needs attention",
-        description=__doc__,
+        description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_location_options(parser)
@@ -34,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--max-age",
-        type=int,
+        type=non_negative_int,
         default=365,
         metavar="DAYS",
         help="mention snapshots fetched more than DAYS ago (default: 365)",

@@ -8,7 +8,31 @@ from pathlib import Path
 
 from ..catalog import Catalog, CatalogError, load_catalog
 
-__all__ = ["add_location_options", "content_dir", "load_catalog_or_report", "threads_dir"]
+__all__ = [
+    "add_location_options",
+    "content_dir",
+    "help_text",
+    "load_catalog_or_report",
+    "non_negative_int",
+    "threads_dir",
+]
+
+
+def help_text(doc: str | None) -> str:
+    """A module docstring as ``--help`` prints it: reStructuredText's double backquotes read
+    as noise in a terminal, so they become the single ones people type in chat and Markdown."""
+    return (doc or "").replace("``", "`")
+
+
+def non_negative_int(value: str) -> int:
+    """An argparse type: a whole number of 0 or more, refused with a message that says so."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return number
 
 
 def add_location_options(parser: argparse.ArgumentParser) -> None:

@@ -32,7 +32,13 @@ from ..fetch.runner import STATUS_LABELS, FetchReport, UnknownThread, fetch_thre
 from ..fetch.sources import build_sources
 from ..snapshot import SnapshotStore
 from . import EXIT_BAD_INPUT
-from .common import add_location_options, content_dir, load_catalog_or_report, threads_dir
+from .common import (
+    add_location_options,
+    content_dir,
+    help_text,
+    load_catalog_or_report,
+    threads_dir,
+)
 
 __all__ = ["add_parser", "print_report", "run"]
 
@@ -43,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "fetch",
         help="archive threads as snapshots (only those without one, unless --refresh)",
-        description=__doc__,
+        description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_location_options(parser)
