@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from tweetorials.catalog import CatalogError, load_catalog, parse_catalog
 from tweetorials.cli import main
+from tweetorials.platforms import SUPPORTED_FORMS
 
 HEAD = """\
 specialties:
@@ -262,3 +263,219 @@ def test_missing_catalog_file_is_a_person_readable_error(
 def test_project_catalog_is_valid() -> None:
     catalog = load_catalog(Path(__file__).parent.parent / "threads.yaml")
     assert {s for e in catalog.entries for s in e.specialties} == set(catalog.specialties)
+
+
+# -- hostile input: every mistake is a line-numbered problem, never a traceback --------------
+
+THREAD = "  - url: https://x.com/a/status/1\n    specialties: [policy]\n"  # lines 9 and 10
+
+
+def check_cli(
+    tmp_path: Path, content: str | bytes, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """Run ``tweetorials check`` on ``content``; it must exit 2 and print lines, not a traceback."""
+    catalog = tmp_path / "threads.yaml"
+    catalog.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    code = main(["check", "--catalog", str(catalog)])
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.splitlines()
+    assert lines[-1].endswith(f"in {catalog}; nothing was changed")
+    return lines[:-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            HEAD + THREAD + "    added: 2026-02-30\n",
+            ["threads.yaml:11: added: 2026-02-30 is not a real date; write it as YYYY-MM-DD"],
+            id="february-30",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    added: 2026-13-45\n",
+            ["threads.yaml:11: added: 2026-13-45 is not a real date; write it as YYYY-MM-DD"],
+            id="month-13",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    added: 2026-02-30 10:00:00\n",
+            [
+                "threads.yaml:11: added: 2026-02-30 10:00:00 is not a real date; write it as YYYY-MM-DD"
+            ],
+            id="impossible-date-with-time",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    review:\n      reviewer: Dr A\n      date: 2026-02-30\n",
+            ["threads.yaml:13: review date: 2026-02-30 is not a real date; write it as YYYY-MM-DD"],
+            id="impossible-review-date",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    review: {reviewer: Dr A, date: 2026-13-45}\n",
+            ["threads.yaml:11: review date: 2026-13-45 is not a real date; write it as YYYY-MM-DD"],
+            id="impossible-review-date-inline",
+        ),
+        pytest.param(
+            HEAD + THREAD + '    added: "2026-01-31"\n',
+            [
+                "threads.yaml:11: added must be a date written as YYYY-MM-DD without quotes, found '2026-01-31'"
+            ],
+            id="quoted-date",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    added: 99999999999999999999999999\n",
+            [
+                "threads.yaml:11: added must be a date written as YYYY-MM-DD, found 99999999999999999999999999"
+            ],
+            id="huge-integer-date",
+        ),
+        pytest.param(
+            HEAD + "  - url: https://x.com/a/status/1\n    specialties: [[policy]]\n",
+            [
+                "threads.yaml:10: specialty ['policy'] must be one slug (text), one of: pathophysiology, policy, value-care"
+            ],
+            id="nested-specialty-list",
+        ),
+        pytest.param(
+            HEAD + "  - url: https://x.com/a/status/1\n    specialties:\n      - {policy: 1}\n",
+            [
+                "threads.yaml:11: specialty {'policy': 1} must be one slug (text), one of: pathophysiology, policy, value-care"
+            ],
+            id="mapping-as-specialty",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    tags:\n      - [a]\n      - {b: c}\n",
+            [
+                "threads.yaml:12: tag ['a'] must be lower-case words joined by hyphens, e.g. acid-base",
+                "threads.yaml:13: tag {'b': 'c'} must be lower-case words joined by hyphens, e.g. acid-base",
+            ],
+            id="nested-tags",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    ? [title]\n    : Why\n",
+            ["threads.yaml:11: a key must be plain text, not a list or a mapping"],
+            id="list-as-key",
+        ),
+        pytest.param(
+            HEAD + THREAD + "exclude:\n  - {author: 'x:someone', reason: [asked]}\n",
+            ["threads.yaml:12: an exclude entry's reason must be text"],
+            id="list-as-exclusion-reason",
+        ),
+        pytest.param(
+            HEAD + "  - url: https://[::1/status/1\n    specialties: [policy]\n",
+            [
+                "threads.yaml:9: 'https://[::1/status/1' is not a thread URL we can read; supported forms: "
+                + "; ".join(SUPPORTED_FORMS)
+                + " (or set platform: manual with a hand-written snapshot)"
+            ],
+            id="unclosed-ipv6-bracket",
+        ),
+        pytest.param(
+            HEAD
+            + "  - url: https://x.com/a/status/1\n"  # 9
+            + "    specialties: [policy]\n"  # 10
+            + "    tags: [a]\n"  # 11
+            + "    tags: [b]\n"  # 12
+            + "    specialties: [value-care]\n"  # 13
+            + "  - url: https://x.com/a/status/2\n"  # 14
+            + "    specialties: [cardio]\n"  # 15
+            + "    title: One\n"  # 16
+            + "    title: Two\n",  # 17
+            [
+                "threads.yaml:12: 'tags' appears twice in the same block; keep one",
+                "threads.yaml:13: 'specialties' appears twice in the same block; keep one",
+                "threads.yaml:15: specialty 'cardio' is not defined; known: pathophysiology, policy, value-care",
+                "threads.yaml:17: 'title' appears twice in the same block; keep one",
+            ],
+            id="every-duplicate-key-with-the-other-problems",
+        ),
+        pytest.param(
+            "specialties:\nthreads:\n",
+            [
+                "threads.yaml:1: 'specialties:' is empty; define each slug with its name, e.g. value-care: {name: High-value care}"
+            ],
+            id="empty-specialties-section",
+        ),
+        pytest.param(
+            "- specialties\n- threads\n",
+            ["threads.yaml:1: the top level must be a mapping with 'specialties:' and 'threads:'"],
+            id="top-level-list",
+        ),
+        pytest.param(
+            "just some words\n",
+            ["threads.yaml:1: the top level must be a mapping with 'specialties:' and 'threads:'"],
+            id="top-level-text",
+        ),
+        pytest.param(
+            HEAD + "  - url: https://x.com/a/status/1\n\tspecialties: [policy]\n",
+            [
+                "threads.yaml:10: not valid YAML: found character '\\t' that cannot start any token (check indentation and quotes)"
+            ],
+            id="tab-indentation",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    featured: !!bool perhaps\n",
+            [
+                "threads.yaml:11: not valid YAML: 'perhaps' cannot be read as !!bool (check indentation and quotes)"
+            ],
+            id="explicit-tag-that-cannot-read-its-value",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    added: !!timestamp someday\n",
+            [
+                "threads.yaml:11: not valid YAML: 'someday' cannot be read as !!timestamp (check indentation and quotes)"
+            ],
+            id="explicit-timestamp-tag",
+        ),
+        pytest.param(
+            "specialties: " + "[" * 5000 + "]" * 5000 + "\n",
+            ["threads.yaml: not valid YAML: lists or mappings are nested too deeply"],
+            id="absurdly-deep-nesting",
+        ),
+        pytest.param(
+            "specialties:\n  policy: P\x00\n",
+            [
+                "threads.yaml:2: contains the control character '\\x00', which YAML does not allow; threads.yaml must be plain text (is this the right file?)"
+            ],
+            id="nul-character",
+        ),
+    ],
+)
+def test_hostile_catalog_is_reported_line_by_line(
+    text: str, expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert problems(text) == expected
+    assert check_cli(tmp_path, text, capsys) == expected
+
+
+def test_binary_file_is_one_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_cli(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", capsys) == [
+        "threads.yaml: is not UTF-8 text (invalid start byte)"
+    ]
+    assert check_cli(tmp_path, b"GIF89a\x00\x01", capsys) == [
+        "threads.yaml:1: contains the control character '\\x00', which YAML does not allow; threads.yaml must be plain text (is this the right file?)"
+    ]
+
+
+def test_a_folder_given_as_the_catalog_is_one_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--catalog", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.err
+    assert captured.err.splitlines() == [
+        f"{tmp_path.name}: {tmp_path} is a folder; pass the catalog file with --catalog PATH",
+        f"1 problem in {tmp_path}; nothing was changed",
+    ]
+
+
+def test_an_empty_threads_section_is_an_empty_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = HEAD + "\n# threads go here\n"
+    assert parse_catalog(text).entries == []
+    catalog = tmp_path / "threads.yaml"
+    catalog.write_text(text)
+    assert main(["check", "--catalog", str(catalog)]) == 0
+    assert "threads.yaml: 0 threads in 3 specialties" in capsys.readouterr().out

@@ -72,7 +72,10 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
     Raises :class:`UnsupportedURL` with a message that says what is accepted.
     """
     raw = url.strip()
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: https://[::1/status/1
+        raise _unsupported(url, platform) from None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise UnsupportedURL(f"{url!r} is not an http(s) URL")
     host = parts.netloc.lower().removeprefix("www.")
@@ -128,8 +131,12 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
                 host=host,
             )
 
+    raise _unsupported(url, platform)
+
+
+def _unsupported(url: str, platform: str | None) -> UnsupportedURL:
     forced = f" as platform '{platform}'" if platform else ""
-    raise UnsupportedURL(
+    return UnsupportedURL(
         f"{url!r} is not a thread URL we can read{forced}; supported forms: "
         + "; ".join(SUPPORTED_FORMS)
         + " (or set platform: manual with a hand-written snapshot)"

@@ -22,7 +22,7 @@ import yaml
 
 from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from .model import Catalog, CatalogEntry, Exclusion, ImageNote, Problem, Review, Specialty
-from .yaml_lines import DuplicateKey, LineDict, LineList, load_with_lines
+from .yaml_lines import LineDict, LineList, load_reporting
 
 __all__ = ["CatalogError", "load_catalog", "parse_catalog"]
 
@@ -51,6 +51,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 AUTHOR_RE = re.compile(r"^(x|bluesky|mastodon):[^\s:]+$")
+# What YAML reads as a date (see yaml.resolver): text like this that did not become one is a
+# date that does not exist, such as 2026-02-30.
+DATE_LIKE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt \t]|$)")
 DEFAULT_COLOURS = ("#0b6e4f", "#8e3b46", "#1f4e79", "#7a4f01", "#5b3f8c", "#2f6f73")
 
 
@@ -75,8 +78,15 @@ def load_catalog(path: Path | str = "threads.yaml") -> Catalog:
         raise CatalogError(
             path, [Problem(0, "file not found; create it or pass --catalog PATH")]
         ) from None
+    except IsADirectoryError:
+        raise CatalogError(
+            path, [Problem(0, f"{path} is a folder; pass the catalog file with --catalog PATH")]
+        ) from None
     except UnicodeDecodeError as exc:
         raise CatalogError(path, [Problem(0, f"is not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CatalogError(path, [Problem(0, f"{path} cannot be read ({reason})")]) from None
     return parse_catalog(text, path)
 
 
@@ -84,20 +94,34 @@ def parse_catalog(text: str, path: Path | str = "threads.yaml") -> Catalog:
     """Validate catalog ``text`` (``path`` is only used in messages and in the result)."""
     path = Path(path)
     try:
-        data = load_with_lines(text)
-    except DuplicateKey as dup:
+        data, key_problems = load_reporting(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         raise CatalogError(
-            path, [Problem(dup.line, f"{dup.key!r} appears twice in the same block; keep one")]
+            path,
+            [
+                Problem(
+                    line,
+                    f"contains the control character {char!r}, which YAML does not allow; "
+                    "threads.yaml must be plain text (is this the right file?)",
+                )
+            ],
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         line = mark.line + 1 if mark else 0
         raise CatalogError(
             path, [Problem(line, f"not valid YAML: {problem} (check indentation and quotes)")]
         ) from None
+    except RecursionError:
+        raise CatalogError(
+            path, [Problem(0, "not valid YAML: lists or mappings are nested too deeply")]
+        ) from None
 
     v = _Validator()
+    v.problems.extend(key_problems)
     catalog = v.catalog(data, path)
     if v.problems:
         raise CatalogError(path, v.problems)
@@ -143,6 +167,12 @@ class _Validator:
 
     def specialties(self, data: LineDict) -> dict[str, Specialty]:
         raw = data.get("specialties")
+        if raw is None and "specialties" in data:
+            self.add(
+                data.line_of("specialties"),
+                "'specialties:' is empty; define each slug with its name, e.g. value-care: {name: High-value care}",
+            )
+            return {}
         if raw is None:
             self.add(
                 data.line, "missing 'specialties:', the list of specialties threads can belong to"
@@ -196,6 +226,8 @@ class _Validator:
 
     def threads(self, data: LineDict, specialties: dict[str, Specialty]) -> list[CatalogEntry]:
         raw = data.get("threads")
+        if raw is None and "threads" in data:
+            return []  # ``threads:`` with nothing under it yet: a new, empty library
         if raw is None:
             self.add(data.line, "missing 'threads:', the list of curated threads")
             return []
@@ -332,7 +364,9 @@ class _Validator:
         result: list[str] = []
         for index, slug in enumerate(raw):
             line = raw.line_of(index)
-            if slug not in specialties:
+            if not isinstance(slug, str):
+                self.add(line, f"specialty {slug!r} must be one slug (text), one of: {known}")
+            elif slug not in specialties:
                 close = difflib.get_close_matches(str(slug), list(specialties), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.add(line, f"specialty {str(slug)!r} is not defined{hint}; known: {known}")
@@ -369,16 +403,30 @@ class _Validator:
             return None
         return value
 
-    def date(self, mapping: LineDict, key: str) -> dt.date | None:
+    def date(self, mapping: LineDict, key: str, label: str | None = None) -> dt.date | None:
         value = mapping.get(key)
+        label = label or key
         if value is None:
             return None
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
+        date_like = DATE_LIKE_RE.match(value) if isinstance(value, str) else None
+        if date_like and not _real_date(*date_like.groups()):
+            self.add(
+                mapping.line_of(key),
+                f"{label}: {value} is not a real date; write it as YYYY-MM-DD",
+            )
+            return None
+        if date_like:
+            self.add(
+                mapping.line_of(key),
+                f"{label} must be a date written as YYYY-MM-DD without quotes, found {value!r}",
+            )
+            return None
         self.add(
-            mapping.line_of(key), f"{key} must be a date written as YYYY-MM-DD, found {value!r}"
+            mapping.line_of(key), f"{label} must be a date written as YYYY-MM-DD, found {value!r}"
         )
         return None
 
@@ -407,7 +455,9 @@ class _Validator:
             )
             conflicts = None
         return Review(
-            reviewer.strip(), self.date(raw, "date"), conflicts.strip() if conflicts else None
+            reviewer.strip(),
+            self.date(raw, "date", "review date"),
+            conflicts.strip() if conflicts else None,
         )
 
     def images(self, item: LineDict) -> tuple[ImageNote, ...]:
@@ -463,6 +513,9 @@ class _Validator:
             self.unknown_keys(item, EXCLUDE_KEYS, "an exclude entry")
             author, url = item.get("author"), item.get("url")
             reason = item.get("reason", "")
+            if not isinstance(reason, str):
+                self.add(item.line_of("reason"), "an exclude entry's reason must be text")
+                continue
             if (author is None) == (url is None):
                 self.add(
                     line, "an exclude entry needs exactly one of author (e.g. x:handle) or url"
@@ -480,9 +533,17 @@ class _Validator:
                 if ref is None:
                     continue
                 key = ref.key
-            result.append(Exclusion(author.lower() if author else None, key, str(reason), line))
+            result.append(Exclusion(author.lower() if author else None, key, reason, line))
         return result
 
 
 def _not_positive(value: Any) -> bool:
     return isinstance(value, bool) or not isinstance(value, int) or value < 1
+
+
+def _real_date(year: str, month: str, day: str) -> bool:
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True

@@ -3,6 +3,12 @@
 Maintainers fix ``threads.yaml`` by line number, so every message the catalog gives must point
 at the exact line. PyYAML knows each node's position while composing; this loader keeps it on
 the mappings and lists it builds (``node.lines[key]``), at no cost to the values themselves.
+
+It is also forgiving where PyYAML would stop with a Python error: a key given twice is noted
+(every repeat, with its line) and the first value kept, so the catalog can report it together
+with everything else; a date that does not exist (``2026-02-30``) stays the text it was written
+as, for the catalog to name; a value whose explicit tag cannot read it (``!!int abc``) is a YAML
+error at its line rather than a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LineDict", "LineList", "load_with_lines"]
+from .model import Problem
+
+__all__ = ["DuplicateKey", "LineDict", "LineList", "load_reporting", "load_with_lines"]
 
 
 class LineDict(dict[str, Any]):
@@ -34,41 +42,6 @@ class LineList(list[Any]):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
-        self.flatten_mapping(node)
-        result = LineDict()
-        result.line = node.start_mark.line + 1
-        result.lines = {}
-        duplicates: list[tuple[Any, int]] = []
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be plain text", key_node.start_mark
-                ) from None
-            if key in result:
-                duplicates.append((key, key_node.start_mark.line + 1))
-            result[key] = self.construct_object(value_node, deep=True)
-            result.lines[key] = key_node.start_mark.line + 1
-        if duplicates:
-            key, line = duplicates[0]
-            raise DuplicateKey(key, line)
-        return result
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
-        result = LineList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        result.lines = [child.start_mark.line + 1 for child in node.value]
-        return result
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
-
-
 class DuplicateKey(Exception):
     """The same key twice in one mapping: YAML would silently keep the last one."""
 
@@ -78,6 +51,92 @@ class DuplicateKey(Exception):
         self.line = line
 
 
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.key_problems: list[Problem] = []
+        self.duplicates: list[DuplicateKey] = []
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # An explicit tag that cannot read its text, e.g. ``!!int abc`` or ``!!bool maybe``.
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} cannot be read as {tag}", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                hash(key)
+            except TypeError:
+                self.key_problems.append(
+                    Problem(line, "a key must be plain text, not a list or a mapping")
+                )
+                continue
+            value = self.construct_object(value_node, deep=True)
+            if key in result:
+                # Keep the first value: the other checks then see what a reader sees first.
+                self.duplicates.append(DuplicateKey(key, line))
+                self.key_problems.append(
+                    Problem(line, f"{key!r} appears twice in the same block; keep one")
+                )
+                continue
+            result[key] = value
+            result.lines[key] = line
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            # Looks like a date but is none (2026-02-30, 2026-13-45): keep the text.
+            return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def load_reporting(text: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text into LineDict/LineList values, with the key problems found on the way.
+
+    Raises yaml.YAMLError when the text is not YAML at all.
+    """
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.key_problems
+    finally:
+        loader.dispose()
+
+
 def load_with_lines(text: str) -> Any:
-    """Parse YAML text into LineDict/LineList values (raises yaml.YAMLError or DuplicateKey)."""
-    return yaml.load(text, Loader=_Loader)
+    """Parse YAML text into LineDict/LineList values.
+
+    Raises yaml.YAMLError, or DuplicateKey for the first key given twice.
+    """
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise loader.duplicates[0]
+    return data
