@@ -132,6 +132,39 @@ def test_empty_flow_list_at_the_end_of_the_file_uses_the_files_indentation(
     )
 
 
+@pytest.mark.parametrize(
+    ("threads_line", "kept"),
+    [
+        ("threads:", "threads:"),
+        ("threads:   # none yet", "threads:   # none yet"),
+        ("threads: ~", "threads:"),
+        ("threads: null  # none yet", "threads:  # none yet"),
+    ],
+)
+def test_an_empty_threads_key_gets_its_first_thread(
+    tmp_path: Path, threads_line: str, kept: str
+) -> None:
+    old = SPECIALTIES + f"\n{threads_line}\n\n# People who asked to be left out.\nexclude: []\n"
+    path = write(tmp_path, old)
+    assert parse_catalog(old).entries == []
+    assert add(path, "-s", "policy") == EXIT_OK
+    new = path.read_text(encoding="utf-8")
+    assert new == old.replace(
+        f"{threads_line}\n",
+        f"{kept}\n  - url: {NEW_URL}\n    specialties: [policy]\n    added: {TODAY}\n",
+    )
+    assert [e.url for e in parse_catalog(new).entries] == [NEW_URL]
+
+
+def test_an_empty_threads_key_at_the_very_end_of_the_file(tmp_path: Path) -> None:
+    old = SPECIALTIES + "threads:"
+    path = write(tmp_path, old)
+    assert add(path, "-s", "policy") == EXIT_OK
+    assert path.read_text(encoding="utf-8") == (
+        old + f"\n  - url: {NEW_URL}\n    specialties: [policy]\n    added: {TODAY}"
+    )
+
+
 def test_indentless_block_lists_and_note_indentation_are_copied(tmp_path: Path) -> None:
     old = (
         SPECIALTIES + "threads:\n"
@@ -360,6 +393,16 @@ def test_broken_catalog_is_reported_and_left_alone(
     assert add(path, "-s", "policy") == EXIT_BAD_INPUT
     assert path.read_text(encoding="utf-8") == old
     assert "threads.yaml:9: specialty 'nope' is not defined" in capsys.readouterr().err
+
+
+def test_a_folder_given_as_the_catalog_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert add(tmp_path, "-s", "policy") == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        f"tweetorials add: {tmp_path} is a folder; pass the catalog file with --catalog PATH",
+        f"nothing was changed in {tmp_path}",
+    ]
 
 
 def test_a_layout_that_cannot_be_extended_safely_is_refused() -> None:

@@ -87,8 +87,12 @@ def run(args: argparse.Namespace) -> int:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return refuse(f"{path} does not exist; create it or pass --catalog PATH")
+    except IsADirectoryError:
+        return refuse(f"{path} is a folder; pass the catalog file with --catalog PATH")
     except UnicodeDecodeError as exc:
         return refuse(f"{path} is not UTF-8 text ({exc.reason})")
+    except OSError as exc:
+        return refuse(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
     try:
         catalog = parse_catalog(text, path)
     except CatalogError as exc:

@@ -136,13 +136,14 @@ def append_entry(text: str, entry: NewEntry) -> Insertion:
     if found is None:
         raise AppendError(1, "there is no 'threads:' list to add to")
     key_node, seq = found
-    if not isinstance(seq, SequenceNode):
+    empty = isinstance(seq, ScalarNode) and seq.tag == "tag:yaml.org,2002:null"
+    if not isinstance(seq, SequenceNode) and not empty:
         raise AppendError(key_node.start_mark.line + 1, "'threads' must be a list")
 
     newline = "\r\n" if "\r\n" in text else "\n"
-    if seq.flow_style and seq.value:
+    if isinstance(seq, SequenceNode) and seq.flow_style and seq.value:
         edit = _append_flow(text, seq, entry)
-    elif seq.flow_style:
+    elif empty or seq.flow_style:
         edit = _replace_empty_flow(text, root, key_node, seq, entry, newline)
     else:
         edit = _append_block(text, seq, entry, newline)
@@ -218,13 +219,14 @@ def _replace_empty_flow(
     text: str,
     root: MappingNode,
     key_node: Node,
-    seq: SequenceNode,
+    seq: Node,
     entry: NewEntry,
     newline: str,
 ) -> _Edit:
     """``threads: []`` becomes ``threads:`` followed by the entry as a block list item.
 
-    A comment after the ``[]`` stays on the ``threads:`` line, byte for byte.
+    So does ``threads:`` with nothing under it (or ``threads: ~``), the natural way to start a
+    library. A comment after the ``[]`` stays on the ``threads:`` line, byte for byte.
     """
     start, stop = seq.start_mark.index, seq.end_mark.index
     while start > key_node.end_mark.index + 1 and text[start - 1] in " \t":
@@ -431,6 +433,8 @@ def _verify(old: str, new: str, entry: NewEntry) -> None:
         before, after = _comparable(yaml.safe_load(old)), _comparable(yaml.safe_load(new))
     except yaml.YAMLError:
         raise problem from None
+    if isinstance(before, dict) and "threads" in before and before["threads"] is None:
+        before = {**before, "threads": []}  # an empty ``threads:`` is an empty list
     if not isinstance(after, dict) or not isinstance(after.get("threads"), list):
         raise problem
     threads = after["threads"]
