@@ -39,10 +39,15 @@ def register() -> None:
 
 
 def _fetch_then_check(pelican: Any) -> None:
-    """Validate the catalog, then fetch what ``TWEETORIALS_FETCH`` asks for (never raises for
-    fetch trouble: the site always builds from the snapshots it has)."""
+    """Validate the catalog and the snapshots, then fetch what ``TWEETORIALS_FETCH`` asks for.
+
+    Runs at ``initialized``, before Pelican empties the output folder: a broken catalog or
+    snapshot refuses the build (``BuildRefused``, exit 2) with the output left as it was and
+    no request sent. Fetch trouble never raises: the site builds from the snapshots it has.
+    """
     from .fetch.pelican_hook import fetch_before_build
     from .render import plugin
 
     plugin.check_catalog(pelican)
+    plugin.check_snapshots(pelican)
     fetch_before_build(pelican.settings)

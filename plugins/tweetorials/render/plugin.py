@@ -2,9 +2,10 @@
 
 Handlers, in the order Pelican calls them:
 
-* :func:`check_catalog` (``initialized``): load ``threads.yaml``; a broken catalog stops the
-  build before anything is written, with the same ``threads.yaml:LINE:`` messages as
-  ``tweetorials check``.
+* :func:`check_catalog` and :func:`check_snapshots` (``initialized``): load ``threads.yaml``
+  and every snapshot it uses; a broken catalog or snapshot stops the build
+  (:class:`BuildRefused`, exit 2) before Pelican empties or writes the output folder, with the
+  same ``threads.yaml:LINE:`` messages as ``tweetorials check`` and no traceback.
 * :func:`inject_threads` (``article_generator_pretaxonomy``): one Article per archived thread,
   added before Pelican builds categories, tags, authors and archives, so those pages and their
   feeds come from Pelican itself.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -38,58 +40,146 @@ from pelican.utils import order_content, slugify
 from ..catalog import Catalog, CatalogError, load_catalog
 from ..console import announce
 from ..media import MediaReport, ensure_local_media, write_card
-from ..snapshot import SnapshotError, SnapshotStore
+from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from .settings import PluginSettings
 from .view import ThreadView, build_view
 
-__all__ = ["BuildRefused", "check_catalog", "copy_cards", "inject_threads", "spread_specialties"]
+__all__ = [
+    "BuildRefused",
+    "check_catalog",
+    "check_snapshots",
+    "copy_cards",
+    "inject_threads",
+    "refuse",
+    "spread_specialties",
+]
 
 log = logging.getLogger(__name__)
 
 _STATE_KEY = "_TWEETORIALS_STATE"
 
 
-class BuildRefused(Exception):
-    """Stops the build with a message for people; Pelican exits with ``exitcode``."""
+class BuildRefused(SystemExit):
+    """Stops the build: the problems, one ``threads.yaml:LINE: message`` each, then a summary.
+
+    A ``SystemExit`` on purpose: Pelican catches ``Exception`` around the build and logs it
+    with its traceback (through rich, which wraps every line), while a ``SystemExit`` passes
+    through and ends the process with :attr:`exitcode` and nothing more. :func:`refuse` prints
+    the lines before raising it, since nothing else will.
+    """
 
     exitcode = 2
+
+    def __init__(self, problems: list[str], summary: str) -> None:
+        super().__init__(self.exitcode)
+        self.problems = problems
+        self.summary = summary
+
+    def __str__(self) -> str:
+        return "\n".join([*self.problems, self.summary])
+
+
+def _shown(path: Path | str) -> Path:
+    """``path`` relative to the working folder when inside it (Pelican makes paths absolute)."""
+    path, here = Path(path), Path.cwd()
+    return path.relative_to(here) if path.is_absolute() and path.is_relative_to(here) else path
+
+
+def refuse(problems: list[str], output: str | None) -> BuildRefused:
+    """Print ``problems`` on stderr, one plain line each, and the summary; the caller raises.
+
+    ``output``: the output folder, still untouched (None once Pelican has begun the build).
+    """
+    count = len(problems)
+    outcome = (
+        f"nothing was written to {_shown(output)} (left as it was)"
+        if output is not None
+        else "the build stopped"
+    )
+    refused = BuildRefused(
+        problems, f"build refused: {count} problem{'s' * (count != 1)}; {outcome}"
+    )
+    for line in problems:
+        print(line, file=sys.stderr)
+    announce(refused.summary)
+    return refused
 
 
 class _State:
     """What the handlers share during one build (kept in the Pelican settings dict)."""
 
-    def __init__(self, settings: PluginSettings, catalog: Catalog) -> None:
+    def __init__(self, settings: PluginSettings, catalog: Catalog, output: str) -> None:
         self.settings = settings
         self.catalog = catalog
+        self.output = output
+        # slug -> (file, its mtime, the thread) as loaded by `check_snapshots`
+        self.loaded: dict[str, tuple[Path, int, Thread]] = {}
         self.views: list[ThreadView] = []
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
 
 
 def check_catalog(pelican: Any) -> None:
-    settings = PluginSettings.from_pelican(pelican.settings)
+    """Load the catalog (``initialized``, before Pelican empties the output folder)."""
+    _new_state(pelican.settings)
+
+
+def check_snapshots(pelican: Any) -> None:
+    """Load every snapshot the catalog uses (``initialized``, after :func:`check_catalog`)."""
+    state = _state(pelican.settings)
+    _load_threads(state, state.output)
+
+
+def _new_state(settings: dict[str, Any]) -> _State:
+    plugin_settings = PluginSettings.from_pelican(settings)
+    output = str(settings.get("OUTPUT_PATH", "output"))
     try:
-        catalog = load_catalog(settings.catalog)
+        catalog = load_catalog(plugin_settings.catalog)
     except CatalogError as exc:
-        raise BuildRefused(
-            "the catalog has problems; nothing was built:\n" + "\n".join(exc.lines())
-        ) from None
-    pelican.settings[_STATE_KEY] = _State(settings, catalog)
+        raise refuse(exc.lines(), output) from None
+    state = settings[_STATE_KEY] = _State(plugin_settings, catalog, output)
+    return state
 
 
 def _state(settings: dict[str, Any]) -> _State:
     state = settings.get(_STATE_KEY)
     if state is None:  # the handlers run without `initialized`, e.g. in a bare generator test
-        plugin_settings = PluginSettings.from_pelican(settings)
-        state = settings[_STATE_KEY] = _State(
-            plugin_settings, load_catalog(plugin_settings.catalog)
-        )
+        state = _new_state(settings)
     return state
+
+
+def _load_threads(state: _State, output: str | None) -> dict[str, Thread | None]:
+    """Every entry's snapshot (None: waiting for a fetch), or refuse the build listing every
+    broken one as ``tweetorials check`` does. A file unchanged since the last call is not
+    read again (fetching between the two calls may have written new ones)."""
+    store = SnapshotStore(_shown(state.settings.threads_dir))  # name files as `check` does
+    threads: dict[str, Thread | None] = {}
+    problems: list[str] = []
+    for entry in state.catalog.entries:
+        path = store.find(entry.slug)
+        if path is None:
+            threads[entry.slug] = None
+            continue
+        mtime = path.stat().st_mtime_ns
+        cached = state.loaded.get(entry.slug)
+        if cached is not None and cached[:2] == (path, mtime):
+            threads[entry.slug] = cached[2]
+            continue
+        try:
+            thread = load_snapshot(path)
+        except SnapshotError as exc:
+            problems.append(f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}")
+            continue
+        state.loaded[entry.slug] = (path, mtime, thread)
+        threads[entry.slug] = thread
+    if problems:
+        raise refuse(problems, output)
+    return threads
 
 
 def inject_threads(generator: Any) -> None:
     state = _state(generator.settings)
     catalog = state.catalog
-    store = SnapshotStore(state.settings.threads_dir)
+    threads = _load_threads(state, None)  # unchanged files come from `check_snapshots`
     waiting: list[str] = []
     excluded = 0
     images = MediaReport()
@@ -97,10 +187,7 @@ def inject_threads(generator: Any) -> None:
     used_slugs: set[str] = {a.slug for a in generator.articles}
 
     for entry in catalog.entries:
-        try:
-            thread = store.load(entry.slug)
-        except SnapshotError as exc:
-            raise BuildRefused(f"{exc}\n(fix or delete the file, then build again)") from None
+        thread = threads[entry.slug]
         if thread is None:
             waiting.append(f"{catalog.path.name}:{entry.line} {entry.url}")
             continue
