@@ -123,3 +123,23 @@ def test_unsafe_schemes_are_ignored() -> None:
         # the DOI-shaped text is still a DOI; the javascript: link is never a link
         Reference("doi", "10.1056/x", "https://doi.org/10.1056/x")
     ]
+
+
+def test_links_that_do_not_parse_are_passed_over_not_fatal() -> None:
+    """``urlsplit`` raises on an unclosed IPv6 bracket or a port past 65535; a stranger's post
+    holding one must not stop the build."""
+    found = find_references(
+        thread(
+            post(
+                1,
+                "See https://[::1/x, https://www.nejm.org:99999/doi/10.1056/y and doi:10.1056/x",
+                '<p><a href="https://[::1/x">x</a> <a href="https://www.bmj.com/content/369/m1">'
+                "bmj</a></p>",
+                card=LinkCard("https://[::1/card", "A card"),
+            )
+        )
+    )
+    assert [(r.kind, r.label) for r in found] == [
+        ("doi", "doi:10.1056/x"),  # the DOI in the text still counts
+        ("journal", "bmj.com/content/369/m1"),
+    ]

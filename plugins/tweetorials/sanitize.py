@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import nh3
 
-__all__ = ["ALLOWED_SCHEMES", "clean_html", "display_url", "is_safe_url", "text_to_html"]
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "clean_html",
+    "display_url",
+    "is_safe_url",
+    "split_url",
+    "text_to_html",
+]
 
 ALLOWED_TAGS = {
     "p",
@@ -55,17 +62,33 @@ def clean_html(fragment: str) -> str:
     ).strip()
 
 
+def split_url(url: str | None) -> SplitResult | None:
+    """``urlsplit`` for URLs written by strangers: None instead of ``ValueError``.
+
+    ``https://[::1/`` (an unclosed IPv6 bracket) or a port past 65535 make ``urlsplit`` or its
+    ``hostname``/``port`` raise; one such link in a post must not fail a fetch or a build.
+    """
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.hostname, parts.port
+    except ValueError:
+        return None
+    return parts
+
+
 def is_safe_url(url: str | None) -> bool:
-    """True for absolute http(s) URLs with a host; the only links we ever print."""
-    if not url:
-        return False
-    parts = urlsplit(url.strip())
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+    """True for absolute http(s) URLs with a host that parse; the only links we ever print."""
+    parts = split_url(url) if url else None
+    return parts is not None and parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def display_url(url: str, limit: int = 40) -> str:
     """How a link is shown: its real domain and path, without scheme or ``www.``, shortened."""
-    parts = urlsplit(url)
+    parts = split_url(url)
+    if parts is None:
+        return url if len(url) <= limit else url[: limit - 1] + "…"
     host = parts.netloc.removeprefix("www.")
     rest = parts.path.rstrip("/")
     if parts.query:
@@ -86,8 +109,10 @@ def text_to_html(text: str) -> str:
         pieces: list[str] = []
         last = 0
         for match in _URL_RE.finditer(para):
-            pieces.append(html.escape(para[last : match.start()]))
             url = match.group(0)
+            if not is_safe_url(url):
+                continue  # stays plain text, like any other words
+            pieces.append(html.escape(para[last : match.start()]))
             pieces.append(f'<a href="{html.escape(url)}">{html.escape(display_url(url))}</a>')
             last = match.end()
         pieces.append(html.escape(para[last:]))

@@ -23,9 +23,9 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from ..sanitize import is_safe_url
+from ..sanitize import is_safe_url, split_url
 from ..snapshot import LinkCard, Post, Thread
 
 __all__ = ["JOURNAL_DOMAINS", "KIND_NAMES", "Reference", "find_references", "references_in"]
@@ -149,8 +149,10 @@ class Reference:
             return f"PMID {self.identifier}"
         if self.kind == "pmc":
             return f"PMCID {self.identifier}"
-        parts = urlsplit(self.identifier)
-        shown = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+        parts = split_url(self.identifier)
+        shown = (
+            parts.netloc.removeprefix("www.") + parts.path.rstrip("/") if parts else self.identifier
+        )
         return shown if len(shown) <= 70 else shown[:69] + "…"
 
     @property
@@ -229,14 +231,14 @@ def _from_text(text: str) -> Iterator[Reference]:
 def _from_url(url: str) -> Iterator[Reference]:
     """The reference a link stands for, if it stands for one."""
     url = url.strip()
-    if not is_safe_url(url):
+    parts = split_url(url)
+    decoded_parts = split_url(unquote(url))
+    if not is_safe_url(url) or parts is None or decoded_parts is None:
         return
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    host = (parts.hostname or "").lower().removeprefix("www.")
     if _host_in(host, _NEVER_HOSTS):
         return
-    decoded = unquote(url)
-    parts = urlsplit(decoded)
-    path = parts.path
+    path = decoded_parts.path
     pmid = _PMID_URL_RE.search(host + path)
     if pmid:
         yield _pubmed(pmid.group(1), source_url=url)
@@ -292,7 +294,9 @@ def _host_in(host: str, domains: Iterable[str]) -> bool:
 
 def _norm_url(url: str) -> str:
     """A link without scheme, ``www.`` or a trailing slash, for comparing spellings."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url)
+    if parts is None:
+        return url.strip()
     host = (parts.hostname or "").lower().removeprefix("www.")
     query = f"?{parts.query}" if parts.query else ""
     return f"https://{host}{parts.path.rstrip('/')}{query}"

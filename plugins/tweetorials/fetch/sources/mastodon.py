@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ...platforms import PostRef
-from ...sanitize import is_safe_url, text_to_html
+from ...sanitize import is_safe_url, split_url, text_to_html
 from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ..errors import BadResponse, FetchError, HTTPStatusError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
@@ -233,7 +233,8 @@ def author_from_account(account: dict[str, Any], *, server: str) -> Author:
     base = f"https://{server}/"
     url = _absolute(account.get("url"), base)
     acct = _str(account.get("acct")) or _str(account.get("username"))
-    host = urlsplit(url).hostname if url else None
+    parts = split_url(url) if url else None
+    host = parts.hostname if parts else None
     handle = acct if "@" in acct else f"{acct}@{host or server}"
     name = _str(account.get("display_name")) or _str(account.get("username")) or acct
     return Author(
@@ -327,7 +328,10 @@ def _absolute(value: Any, base: str) -> str | None:
     """An http(s) URL, resolving server-relative paths (old servers send ``/avatars/...``)."""
     if not isinstance(value, str) or not value.strip():
         return None
-    url = urljoin(base, value.strip())
+    try:
+        url = urljoin(base, value.strip())
+    except ValueError:  # "https://[::1/": an address that does not parse
+        return None
     return url if is_safe_url(url) else None
 
 

@@ -19,9 +19,8 @@ import datetime as dt
 import html
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from ...sanitize import clean_html, is_safe_url
+from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
 from .x_text import render_text
 
@@ -523,7 +522,8 @@ def _link_card(url: str, title: str, description: str, image: Media | None) -> L
 
 
 def _is_tco(url: str) -> bool:
-    return urlsplit(url).netloc.lower() == "t.co"
+    parts = split_url(url)
+    return parts is not None and parts.netloc.lower() == "t.co"
 
 
 def _card_target(domain: str, links: dict[str, str | None]) -> str | None:
@@ -533,7 +533,8 @@ def _card_target(domain: str, links: dict[str, str | None]) -> str | None:
     if not host or not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", host):
         return None
     for target in links.values():
-        if target and urlsplit(target).netloc.lower().removeprefix("www.") == host:
+        parts = split_url(target)
+        if parts is not None and parts.netloc.lower().removeprefix("www.") == host:
             return target
     return f"https://{host}/"
 
