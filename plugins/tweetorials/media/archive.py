@@ -277,7 +277,7 @@ def _run(
                 slot.fail(outcome.reason)
             report.failed += 1
             report.failures.append((url, outcome.reason))
-            if not outcome.known:
+            if download is not None and not outcome.known:  # the build logs its own, with places
                 log.warning("image %s not archived: %s", url, outcome.reason)
     return report
 

@@ -194,9 +194,14 @@ def inject_threads(generator: Any) -> None:
         if catalog.exclusion_for(entry, thread.author_key):
             excluded += 1
             continue
-        images += ensure_local_media(thread, state.settings.content)
+        report = ensure_local_media(thread, state.settings.content)
+        for where, reason in report.failures:
+            log.warning(
+                "%s:%d: image %s not shown: %s", catalog.path.name, entry.line, where, reason
+            )
+        images += report
         view = build_view(entry, thread, catalog.specialties)
-        article = _make_article(generator, view, used_slugs)
+        article = _make_article(generator, view, used_slugs, _date(state, view))
         cards_drawn += _card(state, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
@@ -209,8 +214,6 @@ def inject_threads(generator: Any) -> None:
             " is" if len(waiting) == 1 else "s are",
             "; ".join(waiting),
         )
-    for where, reason in images.failures:
-        log.warning("image %s not shown: %s", where, reason)
     announce(
         f"{len(state.views)} threads rendered from snapshots, {len(waiting)} waiting for a fetch, "
         f"{excluded} excluded; {images.summary()}; "
@@ -267,13 +270,14 @@ def spread_specialties(generator: Any) -> None:
     generator.context["categories"] = categories
 
 
-def _make_article(generator: Any, view: ThreadView, used_slugs: set[str]) -> Article:
+def _make_article(
+    generator: Any, view: ThreadView, used_slugs: set[str], date: dt.datetime
+) -> Article:
     settings = generator.settings
     slug = _unique_slug(
         slugify(view.title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])), used_slugs
     )
     first = view.specialties[0]
-    date = view.posted or _added(view) or view.archived
     metadata: dict[str, Any] = {
         "title": view.title,
         "slug": slug,
@@ -322,6 +326,25 @@ def _unique_slug(slug: str, used: set[str]) -> str:
         candidate, n = f"{slug}-{n}", n + 1
     used.add(candidate)
     return candidate
+
+
+def _date(state: _State, view: ThreadView) -> dt.datetime:
+    """When the thread was posted, else added to the catalog, else archived; for a thread
+    nothing dates (a hand-written snapshot without ``posted:`` whose entry has no ``added:``),
+    its snapshot file's date, with a warning: Pelican cannot place an article without one."""
+    date = view.posted or _added(view) or view.archived
+    if date is not None:
+        return date
+    entry = view.entry
+    log.warning(
+        "%s:%d: %s has no date (no `posted:` in its snapshot, no `added:` here); "
+        "dated by its snapshot file for now: add one of them",
+        state.catalog.path.name,
+        entry.line,
+        entry.url,
+    )
+    mtime = state.loaded[entry.slug][1]
+    return dt.datetime.fromtimestamp(mtime // 1_000_000_000, dt.UTC)
 
 
 def _added(view: ThreadView) -> dt.datetime | None:
