@@ -185,9 +185,18 @@ def test_posts_are_numbered_sections_with_anchors_and_sources(built: Path) -> No
     sections = page.select("section.post")
     assert [s["id"] for s in sections] == ["post-1", "post-2", "post-3"]
     for n, section in enumerate(sections, 1):
-        number = section.select_one("h2.pn a")
+        number = section.select_one("h2 a")
         assert number["href"] == f"#post-{n}" and number["aria-label"] == f"Post {n} of 3"
-        assert section.select_one(".post-source a")["href"] == f"https://x.com/ada/status/{n}"
+        source = section.select_one(".post-source a")
+        assert source["href"] == f"https://x.com/ada/status/{n}"
+        assert source["aria-label"] == f"{source.get_text()}, post {n}"
+    # The platform is named once, and a date only when it changes (post 2 is the same day).
+    assert [s.select_one(".post-source a").get_text() for s in sections] == [
+        "Original on X (Twitter)",
+        "Original",
+        "Original",
+    ]
+    assert [t["datetime"] for t in page.select(".post-source time")] == ["2025-03-01T10:00:00Z"]
     gone = sections[2]
     assert "post-missing" in gone["class"]
     assert "Deleted on X (Twitter) (last seen 2025-06-01)" in gone.get_text()
