@@ -5,6 +5,7 @@ What only a browser can tell (contrast, focus, print, axe-core) is in tests/brow
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -12,11 +13,11 @@ from urllib.parse import urljoin
 
 import pytest
 from tweetorials.snapshot import Author, Media, Post, Thread
-from tweetorials.snapshot.model import LinkCard
+from tweetorials.snapshot.model import LinkCard, LocalImage, Rendition
 
 from .conftest import add_thread, build, copy_site, soup
 
-BUDGET = 30_000  # bytes: a thread page's HTML plus every stylesheet it loads, before images
+BUDGET = 30 * 1024  # bytes: a thread page's HTML plus every stylesheet it loads, before images
 THEME_CSS = Path(__file__).resolve().parent.parent / "theme" / "static" / "css"
 
 
@@ -86,7 +87,66 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "      - {post: 1, image: 1, description: The long description of the film.}\n"
         "      - {post: 2, image: 2, alt: A map the curator described}\n",
     )
+    add_thread(site, *_long_thread(site))
     return build(site)
+
+
+LONG = "hyponatraemia-in-twenty-posts"
+LONG_POSTS = (
+    "Hyponatraemia is the commonest electrolyte disorder in hospital, and the first question is "
+    "never the sodium itself: it is the serum osmolality, because a normal or high osmolality "
+    "points to glucose, mannitol or lab artefact rather than excess water. Check it first.",
+    "Next, look at the volume status honestly. Dry mucosa, orthostatic drop and a low urine "
+    "sodium suggest losses; oedema and ascites suggest heart, liver or kidney failure; a patient "
+    "who looks euvolaemic is where SIADH, hypothyroidism and cortisol deficiency live.",
+)
+
+
+def _long_thread(site: Path) -> tuple[Thread, str, str]:
+    """A realistic long X thread: 20 full-length posts (~270 characters), each with its own
+    address and time, and two archived images (the sample site's, with their renditions)."""
+
+    def archived(folder: str) -> LocalImage:
+        meta = json.loads(next((site / "content/media" / folder).glob("*.json")).read_text())
+        path = f"media/{folder}/"
+        renditions = [
+            Rendition(r["width"], r["height"], path + r["webp"], path + r["fallback"])
+            for r in meta["renditions"]
+        ]
+        sha = meta["original"].split(".")[0]
+        return LocalImage(sha, meta["width"], meta["height"], path + meta["original"], renditions)
+
+    alt = (
+        "Flow chart of the approach to a low sodium: measured osmolality first, then volume "
+        "status, then urine osmolality and urine sodium, each box leading to its usual causes."
+    )
+    posts = []
+    for n in range(1, 21):
+        status = str(1897000000000000000 + n)
+        text = f"{n}/ {LONG_POSTS[n % 2]}"
+        media = [
+            Media("image", f"https://pbs.twimg.com/media/{status}.jpg", alt=alt, local=archived(f))
+            for f in {4: ["f1"], 12: ["d1"]}.get(n, [])
+        ]
+        posts.append(
+            Post(
+                status,
+                f"https://x.com/dr_rana_md/status/{status}",
+                f"2025-03-01T10:{n:02d}:00Z",
+                text,
+                f"<p>{text}</p>",
+                media=media,
+            )
+        )
+    author = Author("Dr Rana Example", "dr_rana_md", "https://x.com/dr_rana_md")
+    thread = Thread(
+        "x", posts[0].url, author, posts, fetched_at="2026-11-01T00:00:00Z", source="fxtwitter"
+    )
+    entry = (
+        f"\n  - url: {posts[0].url}\n    specialties: [pathophysiology]\n"
+        "    tags: [sodium, nephrology]\n    title: Hyponatraemia in twenty posts\n"
+    )
+    return thread, entry, f"x-{posts[0].id}"
 
 
 def _stylesheets(page: Path, root: Path) -> list[Path]:
@@ -99,10 +159,40 @@ def test_every_thread_page_with_its_css_fits_the_budget(built: Path) -> None:
     pages = sorted((built / "threads").glob("*/index.html"))
     assert len(pages) >= 6
     for page in pages:
+        if page.parent.name == LONG:
+            continue  # over budget: test_a_long_realistic_thread_fits_the_budget
         sheets = _stylesheets(page, built)
         assert sheets, f"{page} loads no stylesheet"
         size = page.stat().st_size + sum(s.stat().st_size for s in sheets)
         assert size < BUDGET, f"{page.parent.name}: {size} bytes of HTML + CSS (budget {BUDGET})"
+
+
+def _weight(page: Path, root: Path) -> int:
+    return page.stat().st_size + sum(s.stat().st_size for s in _stylesheets(page, root))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="33.3 KB today: 30 KB needs a structural change (see the test's docstring)",
+)
+def test_a_long_realistic_thread_fits_the_budget(built: Path) -> None:
+    """The sample threads are short; a real tweetorial runs to 20 full posts and a few images.
+
+    After trimming the theme (listing rules out of site.css, the platform and a repeated date
+    once per thread) this page weighs 22.1 KB of HTML plus 11.2 KB of CSS. What is left is
+    content and required markup; to reach 30 KB needs one of: a second stylesheet for what only
+    some threads show (quotes, cards, missing media), dropping the JPEG srcset fallback, or
+    shorter media file names. When one lands this test passes: remove the xfail mark."""
+    page = built / "threads" / LONG / "index.html"
+    assert len(soup(page).select("section.post")) == 20
+    assert len(soup(page).select("figure.media picture")) == 2
+    assert _weight(page, built) < BUDGET
+
+
+def test_a_long_realistic_thread_does_not_grow(built: Path) -> None:
+    """Until it fits the budget, the long thread must not get heavier (33,318 bytes when
+    measured; a little slack for wording)."""
+    assert _weight(built / "threads" / LONG / "index.html", built) < 33_800
 
 
 def test_listing_pages_load_the_extra_stylesheet_and_threads_do_not(built: Path) -> None:
