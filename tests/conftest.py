@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +65,21 @@ def add_thread(site: Path, thread: Thread, catalog_entry: str, slug: str = "x-1"
     SnapshotStore(site / "content" / "threads").save(slug, thread)
     with (site / "threads.yaml").open("a", encoding="utf-8") as handle:
         handle.write(catalog_entry)
+
+
+def run_pelican(
+    site: Path, settings: str = "pelicanconf.py", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Pelican as `make html` runs it, in ``site``, offline (``TWEETORIALS_FETCH=never``), with
+    ``env`` added to the environment: what a maintainer sees, exit status included."""
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", "output"],
+        cwd=site,
+        env={**os.environ, "TWEETORIALS_FETCH": "never", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -7,15 +7,13 @@ exactly as it was (Pelican empties it at the start of a build, so refusing must 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tweetorials.cli import main as tweetorials
 
-from .conftest import copy_site
+from .conftest import copy_site, run_pelican
 
 BROKEN_ENTRY = """
   - url: https://example.org/samples/broken-one
@@ -27,15 +25,7 @@ BROKEN_ENTRY = """
 
 def pelican(site: Path) -> subprocess.CompletedProcess[str]:
     """`make html` in ``site``: ``pelican content -s pelicanconf.py -o output``, offline."""
-    env = {**os.environ, "TWEETORIALS_FETCH": "never", "COLUMNS": "60"}
-    return subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_pelican(site, COLUMNS="60")
 
 
 def check_errors(

@@ -11,10 +11,7 @@ The site's host is one no sample content links to, so any address on that host o
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -22,7 +19,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import ROOT, copy_site
+from .conftest import ROOT, copy_site, run_pelican
 
 SITEURL = "https://tweetorials.example.net/sub"
 HOST = urlsplit(SITEURL).netloc
@@ -33,15 +30,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = copy_site(tmp_path_factory.mktemp("publish"))
     (site / "publishconf.py").write_bytes((ROOT / "publishconf.py").read_bytes())
-    env = {**os.environ, "SITEURL": SITEURL + "/", "TWEETORIALS_FETCH": "never"}
-    done = subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py", "-o", "output"],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_pelican(site, "publishconf.py", SITEURL=SITEURL + "/")
     assert done.returncode == 0, done.stderr
     return site / "output"
 
