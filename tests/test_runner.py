@@ -409,7 +409,8 @@ def test_an_excluded_author_found_only_by_fetching_is_never_saved(upstream, sour
     (outcome,) = report.outcomes
     assert outcome.status == "skipped"
     assert outcome.reason == (
-        "x:ada is excluded by the exclude entry on line 9 (asked by email); nothing was saved"
+        "x:ada is excluded by the exclude entry on line 9 (asked by email); nothing was saved. "
+        "Remove this entry from the catalog: until then every fetch asks for it again"
     )
     assert report.exit_code == 0
     assert archived == [] and store.slugs() == set()
@@ -429,3 +430,33 @@ def test_a_sources_caveat_reaches_the_report(upstream, source, store) -> None:
     assert outcome.status == "fetched"
     assert outcome.reason == "1 post; only 1 post archived: add `last:`"
     assert outcome.caveats == ("only 1 post archived: add `last:`",)
+
+
+def test_a_fetch_that_may_be_incomplete_never_marks_archived_posts_deleted(
+    upstream, source, store
+) -> None:
+    """FxTwitter down and no `last:`: the syndication walk finds only the first post. The
+    archive's other posts were not seen, which is not the same as deleted upstream."""
+    before = seed(store, "x-100", make_thread("100", "one", "two", "three", fetched_at=BEFORE))
+    upstream.threads = {"100": make_thread("100", "one")}
+    fetch = source.fetch
+
+    def partial(ref: PostRef, *, last: PostRef | None = None) -> Thread:
+        thread = fetch(ref, last=last)
+        thread.caveats.append("only 1 post archived: add `last:`")
+        return thread
+
+    source.fetch = partial
+    report = run([catalog_entry(A, 3)], store, source, mode="refresh")
+    (outcome,) = report.outcomes
+    assert outcome.status == "failed" and report.exit_code == 1
+    assert outcome.reason == (
+        "only 1 post archived: add `last:`; the archived snapshot (3 posts) is kept unchanged"
+    )
+    assert store.find("x-100").read_bytes() == before
+
+    # Nothing archived is missing from the partial answer: it is merged as usual.
+    upstream.threads = {"100": make_thread("100", "one", "two", "three")}
+    assert [
+        o.status for o in run([catalog_entry(A, 3)], store, source, mode="refresh").outcomes
+    ] == ["unchanged"]

@@ -604,6 +604,15 @@ def test_without_last_the_walk_starts_at_the_catalog_post(source: XSource) -> No
     assert "caveats" not in thread.to_dict()  # told, not archived
 
 
+def test_a_last_equal_to_the_url_means_a_one_post_thread_without_caveat(source: XSource) -> None:
+    _, a1, _, _ = chain()
+    with respx.mock() as mock:
+        mock.get(f"{FX}/2/thread/1001").mock(return_value=httpx.Response(404))
+        syn_route(mock, {"1001": a1})
+        thread = source.fetch(ref("1001"), last=ref("1001"))
+    assert [p.id for p in thread.posts] == ["1001"] and thread.caveats == []
+
+
 def test_a_deleted_middle_post_is_bridged_by_the_embedded_parent(source: XSource) -> None:
     _, a1, _, a3 = chain()
     with respx.mock() as mock:

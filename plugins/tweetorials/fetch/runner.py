@@ -300,16 +300,22 @@ def _fetch_one(
             entry,
             "skipped",
             f"{thread.author_key} is excluded by the exclude entry on line {exclusion.line}"
-            f"{why}; nothing was saved",
+            f"{why}; nothing was saved. Remove this entry from the catalog: until then every "
+            "fetch asks for it again",
         )
+    caveats = tuple(thread.caveats)
+    if caveats and old is not None and {p.id for p in old.posts} - {p.id for p in thread.posts}:
+        # A fetch that says it may be incomplete must not mark the posts it did not reach as
+        # deleted upstream: the archive stays as it was until a complete fetch.
+        kept = f"the archived snapshot ({len(old.posts)} posts) is kept unchanged"
+        return _outcome(entry, "failed", _join(*caveats, kept), caveats=caveats)
     merged = merge(old, thread, clock())
     images, image_note = _archive_images(media, merged, entry)
-    notes = _join(*thread.caveats, image_note)
+    notes = _join(*caveats, image_note)
     try:
         store.save(entry.slug, merged)
     except OSError as exc:
         return _outcome(entry, "failed", f"could not write the snapshot: {exc}", images)
-    caveats = tuple(thread.caveats)
     if old is None:
         return _outcome(entry, "fetched", _join(_describe(merged), notes), images, caveats)
     if same_content(old, merged):

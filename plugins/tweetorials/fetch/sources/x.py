@@ -174,7 +174,7 @@ class XSource:
                 continue
             posts.setdefault(post.id, post)
         thread = self._thread(author, posts.values(), source="syndication")
-        if start is None:
+        if last is None:  # with `last` equal to the URL, the thread is that one post
             thread.caveats.append(
                 f"only {len(thread.posts)} post{'s' * (len(thread.posts) != 1)} archived: "
                 "FxTwitter failed and X's syndication API only walks up from a thread's last "
