@@ -111,3 +111,20 @@ def test_broken_snapshots_are_refused_each_on_one_line_and_nothing_is_written(
     assert stderr[:2] == check_errors(site, monkeypatch, capsys)
     assert not (site / "output").exists()
     assert not (site / "cache").exists()
+
+
+def test_a_snapshot_broken_during_a_rebuild_stops_that_build_not_the_watcher(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pelican -r` checks at `initialized` once; a snapshot that breaks later must not end
+    the autoreload process, which catches only `Exception`."""
+    from tweetorials.render.plugin import BuildRefused, RebuildStopped, refuse
+
+    stopped = refuse(["threads.yaml:3: snapshot is broken: x"], None)
+    assert isinstance(stopped, RebuildStopped) and not isinstance(stopped, SystemExit)
+    err = capsys.readouterr().err
+    assert err == (
+        "threads.yaml:3: snapshot is broken: x\n"
+        "tweetorials: build refused: 1 problem; the build stopped\n"
+    )
+    assert isinstance(refuse(["p"], "output"), BuildRefused)  # before the build: exit 2

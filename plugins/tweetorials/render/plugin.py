@@ -25,6 +25,7 @@ This module never touches the network: fetching, when enabled, is wired in by th
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import shutil
@@ -46,6 +47,7 @@ from .view import ThreadView, build_view
 
 __all__ = [
     "BuildRefused",
+    "RebuildStopped",
     "check_catalog",
     "check_snapshots",
     "copy_cards",
@@ -79,16 +81,23 @@ class BuildRefused(SystemExit):
         return "\n".join([*self.problems, self.summary])
 
 
+class RebuildStopped(Exception):
+    """A snapshot broke while Pelican was already building (in practice ``pelican -r``, which
+    checks at ``initialized`` only once). An ``Exception``, not a ``SystemExit``: the
+    autoreload loop logs it and keeps watching, so fixing the file rebuilds the site."""
+
+
 def _shown(path: Path | str) -> Path:
     """``path`` relative to the working folder when inside it (Pelican makes paths absolute)."""
     path, here = Path(path), Path.cwd()
     return path.relative_to(here) if path.is_absolute() and path.is_relative_to(here) else path
 
 
-def refuse(problems: list[str], output: str | None) -> BuildRefused:
+def refuse(problems: list[str], output: str | None) -> BuildRefused | RebuildStopped:
     """Print ``problems`` on stderr, one plain line each, and the summary; the caller raises.
 
-    ``output``: the output folder, still untouched (None once Pelican has begun the build).
+    ``output``: the output folder, still untouched (None once Pelican has begun the build: then
+    the build stops with :class:`RebuildStopped` instead of ending the process).
     """
     count = len(problems)
     outcome = (
@@ -96,13 +105,13 @@ def refuse(problems: list[str], output: str | None) -> BuildRefused:
         if output is not None
         else "the build stopped"
     )
-    refused = BuildRefused(
-        problems, f"build refused: {count} problem{'s' * (count != 1)}; {outcome}"
-    )
+    summary = f"build refused: {count} problem{'s' * (count != 1)}; {outcome}"
     for line in problems:
         print(line, file=sys.stderr)
-    announce(refused.summary)
-    return refused
+    announce(summary)
+    if output is None:
+        return RebuildStopped(summary)
+    return BuildRefused(problems, summary)
 
 
 class _State:
@@ -161,16 +170,18 @@ def _load_threads(state: _State, output: str | None) -> dict[str, Thread | None]
             continue
         mtime = path.stat().st_mtime_ns
         cached = state.loaded.get(entry.slug)
-        if cached is not None and cached[:2] == (path, mtime):
-            threads[entry.slug] = cached[2]
-            continue
-        try:
-            thread = load_snapshot(path)
-        except SnapshotError as exc:
-            problems.append(f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}")
-            continue
-        state.loaded[entry.slug] = (path, mtime, thread)
-        threads[entry.slug] = thread
+        if cached is None or cached[:2] != (path, mtime):
+            try:
+                thread = load_snapshot(path)
+            except SnapshotError as exc:
+                problems.append(
+                    f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}"
+                )
+                continue
+            cached = state.loaded[entry.slug] = (path, mtime, thread)
+        # A copy: rendering records image failures on the thread, which must not stick to the
+        # cache that the next rebuild of `pelican -r` reads.
+        threads[entry.slug] = copy.deepcopy(cached[2])
     if problems:
         raise refuse(problems, output)
     return threads
