@@ -280,3 +280,8 @@ def test_reports_add_up() -> None:
     total = MediaReport(encoded=1, failures=[("a", "x")], failed=1) + MediaReport(reused=2)
     assert (total.encoded, total.reused, total.failed, total.total) == (1, 2, 1, 4)
     assert total.failures == [("a", "x")]
+
+
+def test_a_local_path_that_does_not_parse_as_an_address_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImageRejected, match="only http"):
+        resolve_local_source("x://[::1", tmp_path)

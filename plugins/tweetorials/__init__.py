@@ -26,7 +26,7 @@ def register() -> None:
 
     from .render import enrich, feeds, plugin, search, sitemap
 
-    signals.initialized.connect(_fetch_then_check)
+    signals.initialized.connect(_check_then_fetch)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
     signals.article_generator_finalized.connect(plugin.spread_specialties)
     signals.finalized.connect(plugin.copy_cards)
@@ -38,7 +38,7 @@ def register() -> None:
     signals.finalized.connect(search.build_search_index)
 
 
-def _fetch_then_check(pelican: Any) -> None:
+def _check_then_fetch(pelican: Any) -> None:
     """Validate the catalog and the snapshots, then fetch what ``TWEETORIALS_FETCH`` asks for.
 
     Runs at ``initialized``, before Pelican empties the output folder: a broken catalog or

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from ..sanitize import split_url
 from ..snapshot.model import Author, LocalImage, Media, Post, Thread
 from .images import (
     DEFAULT_LIMITS,
@@ -148,7 +148,8 @@ def resolve_local_source(path: str, content_root: Path) -> Path:
     """The file a hand-written snapshot points at, refusing anything outside ``content_root``."""
     if not path or path.startswith(("/", "\\")) or "\\" in path or "\x00" in path:
         raise ImageRejected(f"{path!r} must be a path relative to the content folder")
-    if urlsplit(path).scheme:
+    parts = split_url(path)
+    if parts is None or parts.scheme:
         raise ImageRejected(f"{path!r}: only http(s) addresses or local paths are accepted")
     root = Path(content_root).resolve()
     candidate = (root / path).resolve()
