@@ -66,6 +66,11 @@ class Exclusion:
     reason: str
     line: int
 
+    def describe(self) -> str:
+        """``the exclude entry on line 12 (asked by email)``: how every message names it."""
+        why = f" ({self.reason})" if self.reason else ""
+        return f"the exclude entry on line {self.line}{why}"
+
 
 @dataclass(frozen=True)
 class CatalogEntry:

@@ -109,11 +109,10 @@ def inspect(
         author_key = thread.author_key if thread else None
         exclusion = catalog.exclusion_for(entry, author_key)
         if exclusion:
-            why = f" ({exclusion.reason})" if exclusion.reason else ""
             report.notices.append(
                 (
                     entry.line,
-                    f"{entry.url} is excluded by the exclude entry on line {exclusion.line}{why}; remove this thread",
+                    f"{entry.url} is excluded by {exclusion.describe()}; remove this thread",
                 )
             )
         if thread is None:

@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
         exclusion = catalog.exclusion_for(entry) if entry is not None else None
         if exclusion is not None:
             print(
-                f"{args.catalog.name}:{entry.line}: {entry.url} is excluded by the exclude "
-                f"entry on line {exclusion.line}; it is never fetched",
+                f"{args.catalog.name}:{entry.line}: {entry.url} is excluded by "
+                f"{exclusion.describe()}; it is never fetched",
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT

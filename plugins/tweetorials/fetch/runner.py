@@ -295,12 +295,10 @@ def _fetch_one(
 
     exclusion = excluded(entry, thread.author_key) if excluded else None
     if exclusion is not None:
-        why = f" ({exclusion.reason})" if exclusion.reason else ""
         return _outcome(
             entry,
             "skipped",
-            f"{thread.author_key} is excluded by the exclude entry on line {exclusion.line}"
-            f"{why}; nothing was saved. Remove this entry from the catalog: until then every "
+            f"{thread.author_key} is excluded by {exclusion.describe()}; nothing was saved. Remove this entry from the catalog: until then every "
             "fetch asks for it again",
         )
     caveats = tuple(thread.caveats)
