@@ -318,9 +318,23 @@ def check_cli(
         pytest.param(
             HEAD + THREAD + '    added: "2026-01-31"\n',
             [
-                "threads.yaml:11: added must be a date written as YYYY-MM-DD without quotes, found '2026-01-31'"
+                "threads.yaml:11: added must be a date written as YYYY-MM-DD (two-digit month and day, not in quotes), found '2026-01-31'"
             ],
             id="quoted-date",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    added: 2026-2-3\n",
+            [
+                "threads.yaml:11: added must be a date written as YYYY-MM-DD (two-digit month and day, not in quotes), found '2026-2-3'"
+            ],
+            id="unpadded-date",
+        ),
+        pytest.param(
+            HEAD + THREAD + "    title: !!map [a]\n",
+            [
+                "threads.yaml:11: not valid YAML: a sequence cannot be read as !!map (check indentation and quotes)"
+            ],
+            id="tag-on-a-list",
         ),
         pytest.param(
             HEAD + THREAD + "    added: 99999999999999999999999999\n",

@@ -422,7 +422,8 @@ class _Validator:
         if date_like:
             self.add(
                 mapping.line_of(key),
-                f"{label} must be a date written as YYYY-MM-DD without quotes, found {value!r}",
+                f"{label} must be a date written as YYYY-MM-DD (two-digit month and day, "
+                f"not in quotes), found {value!r}",
             )
             return None
         self.add(

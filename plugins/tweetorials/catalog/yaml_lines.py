@@ -65,8 +65,9 @@ class _Loader(yaml.SafeLoader):
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             # An explicit tag that cannot read its text, e.g. ``!!int abc`` or ``!!bool maybe``.
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            what = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
             raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} cannot be read as {tag}", node.start_mark
+                None, None, f"{what} cannot be read as {tag}", node.start_mark
             ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
