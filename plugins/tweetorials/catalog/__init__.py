@@ -1,6 +1,6 @@
 """The maintainers' catalog, ``threads.yaml``: specialties, curated threads, exclusions."""
 
-from .load import CatalogError, load_catalog, parse_catalog
+from .load import CatalogError, load_catalog, parse_catalog, read_catalog_text
 from .model import Catalog, CatalogEntry, Exclusion, ImageNote, Problem, Review, Specialty
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "Specialty",
     "load_catalog",
     "parse_catalog",
+    "read_catalog_text",
 ]

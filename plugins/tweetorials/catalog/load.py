@@ -24,7 +24,7 @@ from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from .model import Catalog, CatalogEntry, Exclusion, ImageNote, Problem, Review, Specialty
 from .yaml_lines import LineDict, LineList, load_reporting
 
-__all__ = ["CatalogError", "load_catalog", "parse_catalog"]
+__all__ = ["CatalogError", "load_catalog", "parse_catalog", "read_catalog_text"]
 
 TOP_KEYS = ("specialties", "threads", "exclude")
 SPECIALTY_KEYS = ("name", "description", "colour")
@@ -71,9 +71,15 @@ class CatalogError(Exception):
 
 def load_catalog(path: Path | str = "threads.yaml") -> Catalog:
     """Read and validate the catalog at ``path``."""
+    return parse_catalog(read_catalog_text(path), path)
+
+
+def read_catalog_text(path: Path | str) -> str:
+    """The catalog's text exactly as stored (line endings kept, for ``add`` to append to), or
+    a :class:`CatalogError` saying in one line why it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise CatalogError(
             path, [Problem(0, "file not found; create it or pass --catalog PATH")]
@@ -87,7 +93,6 @@ def load_catalog(path: Path | str = "threads.yaml") -> Catalog:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise CatalogError(path, [Problem(0, f"{path} cannot be read ({reason})")]) from None
-    return parse_catalog(text, path)
 
 
 def parse_catalog(text: str, path: Path | str = "threads.yaml") -> Catalog:

@@ -19,7 +19,7 @@ import yaml
 
 from .model import Problem
 
-__all__ = ["DuplicateKey", "LineDict", "LineList", "load_reporting", "load_with_lines"]
+__all__ = ["LineDict", "LineList", "load_reporting"]
 
 
 class LineDict(dict[str, Any]):
@@ -42,20 +42,10 @@ class LineList(list[Any]):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-class DuplicateKey(Exception):
-    """The same key twice in one mapping: YAML would silently keep the last one."""
-
-    def __init__(self, key: Any, line: int) -> None:
-        super().__init__(f"{key!r} appears twice")
-        self.key = key
-        self.line = line
-
-
 class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.key_problems: list[Problem] = []
-        self.duplicates: list[DuplicateKey] = []
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -88,7 +78,6 @@ class _Loader(yaml.SafeLoader):
             value = self.construct_object(value_node, deep=True)
             if key in result:
                 # Keep the first value: the other checks then see what a reader sees first.
-                self.duplicates.append(DuplicateKey(key, line))
                 self.key_problems.append(
                     Problem(line, f"{key!r} appears twice in the same block; keep one")
                 )
@@ -126,18 +115,3 @@ def load_reporting(text: str) -> tuple[Any, list[Problem]]:
         return loader.get_single_data(), loader.key_problems
     finally:
         loader.dispose()
-
-
-def load_with_lines(text: str) -> Any:
-    """Parse YAML text into LineDict/LineList values.
-
-    Raises yaml.YAMLError, or DuplicateKey for the first key given twice.
-    """
-    loader = _Loader(text)
-    try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if loader.duplicates:
-        raise loader.duplicates[0]
-    return data

@@ -22,9 +22,9 @@ import difflib
 import sys
 from pathlib import Path
 
-from ..catalog import Catalog, CatalogError, parse_catalog
+from ..catalog import Catalog, CatalogError, parse_catalog, read_catalog_text
 from ..catalog.load import TAG_RE
-from ..catalog.yaml_lines import load_with_lines
+from ..catalog.yaml_lines import load_reporting
 from ..files import atomic_write_text
 from ..platforms import SUPPORTED_FORMS, UnsupportedURL, parse_post_url
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
@@ -84,15 +84,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return refuse(f"{path} does not exist; create it or pass --catalog PATH")
-    except IsADirectoryError:
-        return refuse(f"{path} is a folder; pass the catalog file with --catalog PATH")
-    except UnicodeDecodeError as exc:
-        return refuse(f"{path} is not UTF-8 text ({exc.reason})")
-    except OSError as exc:
-        return refuse(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
+        text = read_catalog_text(path)
+    except CatalogError as exc:
+        return refuse(exc.problems[0].message)
     try:
         catalog = parse_catalog(text, path)
     except CatalogError as exc:
@@ -206,5 +200,5 @@ def _unknown_specialties(unknown: list[str], catalog: Catalog) -> str:
 
 
 def _specialties_line(text: str) -> int:
-    data = load_with_lines(text)
+    data, _ = load_reporting(text)  # the text has passed validation already
     return int(data.line_of("specialties"))
