@@ -76,6 +76,7 @@ class FakeSource:
         self.client = client
         self.calls: list[tuple[str, str | None]] = []
         self.raise_for: dict[str, BaseException] = {}
+        self.caveats: list[str] = []  # what the source says of every thread it returns
 
     def fetch(self, ref: PostRef, *, last: PostRef | None = None) -> Thread:
         self.calls.append((ref.post_id, last.post_id if last else None))
@@ -87,7 +88,9 @@ class FakeSource:
             if getattr(exc, "status", None) == 410:
                 raise ThreadUnavailable("the thread was deleted by its author") from exc
             raise
-        return thread_from_dict(data)
+        thread = thread_from_dict(data)
+        thread.caveats.extend(self.caveats)
+        return thread
 
 
 @pytest.fixture
@@ -418,14 +421,7 @@ def test_an_excluded_author_found_only_by_fetching_is_never_saved(upstream, sour
 
 def test_a_sources_caveat_reaches_the_report(upstream, source, store) -> None:
     upstream.threads = {"100": make_thread("100", "one")}
-    fetch = source.fetch
-
-    def fetch_with_caveat(ref: PostRef, *, last: PostRef | None = None) -> Thread:
-        thread = fetch(ref, last=last)
-        thread.caveats.append("only 1 post archived: add `last:`")
-        return thread
-
-    source.fetch = fetch_with_caveat
+    source.caveats = ["only 1 post archived: add `last:`"]
     (outcome,) = run([catalog_entry(A, 3)], store, source).outcomes
     assert outcome.status == "fetched"
     assert outcome.reason == "1 post; only 1 post archived: add `last:`"
@@ -439,14 +435,7 @@ def test_a_fetch_that_may_be_incomplete_never_marks_archived_posts_deleted(
     archive's other posts were not seen, which is not the same as deleted upstream."""
     before = seed(store, "x-100", make_thread("100", "one", "two", "three", fetched_at=BEFORE))
     upstream.threads = {"100": make_thread("100", "one")}
-    fetch = source.fetch
-
-    def partial(ref: PostRef, *, last: PostRef | None = None) -> Thread:
-        thread = fetch(ref, last=last)
-        thread.caveats.append("only 1 post archived: add `last:`")
-        return thread
-
-    source.fetch = partial
+    source.caveats = ["only 1 post archived: add `last:`"]
     report = run([catalog_entry(A, 3)], store, source, mode="refresh")
     (outcome,) = report.outcomes
     assert outcome.status == "failed" and report.exit_code == 1
