@@ -51,8 +51,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 AUTHOR_RE = re.compile(r"^(x|bluesky|mastodon):[^\s:]+$")
-# What YAML reads as a date (see yaml.resolver): text like this that did not become one is a
-# date that does not exist, such as 2026-02-30.
+# Text shaped like a date. When it reaches the validator as text, it is either a date that
+# does not exist (2026-02-30, kept as text by yaml_lines) or one YAML would not read as a
+# date (2026-2-3 without two-digit month and day, or written in quotes).
 DATE_LIKE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt \t]|$)")
 DEFAULT_COLOURS = ("#0b6e4f", "#8e3b46", "#1f4e79", "#7a4f01", "#5b3f8c", "#2f6f73")
 
