@@ -33,7 +33,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from tweetorials.catalog import load_catalog
 from tweetorials.cli import main
-from tweetorials.fetch.merge import same_content
+from tweetorials.snapshot.merge import same_content
 from tweetorials.snapshot import SnapshotStore, Thread, load_snapshot
 
 from tests.conftest import FIXTURES, build, copy_site

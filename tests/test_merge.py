@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tweetorials.fetch.merge import merge, same_content
+from tweetorials.snapshot.merge import merge, same_content
 from tweetorials.snapshot import Author, LinkCard, LocalImage, Media, Post, Rendition, Thread
 
 BEFORE = "2024-01-01T00:00:00Z"

@@ -33,7 +33,7 @@ from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from ..snapshot import SnapshotError, SnapshotStore, Thread
 from ..snapshot.store import HANDWRITTEN_SUFFIXES
 from .errors import FetchError, ThreadUnavailable
-from .merge import merge, same_content
+from ..snapshot.merge import merge, same_content
 from .sources.base import Source
 
 if TYPE_CHECKING:

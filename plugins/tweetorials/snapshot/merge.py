@@ -1,4 +1,8 @@
-"""Merging a fresh fetch into the archived snapshot without ever losing content.
+"""Merging a fresh copy of a thread into the archived snapshot without ever losing content.
+
+It lives with the snapshot, not in fetch/, because every writer of snapshots needs it: the
+network fetch and the offline importers of rescue/ alike, and the importers must not import
+network code.
 
 A snapshot may be the only copy left of a thread, and a re-fetch often knows *less* than the
 archive: a post was deleted, the API cut a long text, an image lost its alt text, a mirror
@@ -18,7 +22,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
-from ..snapshot import Author, LinkCard, Media, Post, Thread
+from .model import Author, LinkCard, Media, Post, Thread
 
 __all__ = ["merge", "same_content"]
 
