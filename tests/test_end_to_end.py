@@ -33,8 +33,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from tweetorials.catalog import load_catalog
 from tweetorials.cli import main
-from tweetorials.snapshot.merge import same_content
 from tweetorials.snapshot import SnapshotStore, Thread, load_snapshot
+from tweetorials.snapshot.merge import same_content
 
 from tests.conftest import FIXTURES, build, copy_site
 

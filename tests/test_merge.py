@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from tweetorials.snapshot.merge import merge, same_content
 from tweetorials.snapshot import Author, LinkCard, LocalImage, Media, Post, Rendition, Thread
+from tweetorials.snapshot.merge import merge, same_content
 
 BEFORE = "2024-01-01T00:00:00Z"
 NOW = "2024-06-01T12:00:00Z"

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from ..snapshot import SnapshotError, SnapshotStore, Thread
+from ..snapshot.merge import merge, same_content
 from ..snapshot.store import HANDWRITTEN_SUFFIXES
 from .errors import FetchError, ThreadUnavailable
-from ..snapshot.merge import merge, same_content
 from .sources.base import Source
 
 if TYPE_CHECKING:
