@@ -5,11 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The validators the tests run that come from npm (package.json, pinned by package-lock.json).
+NODE_STAMP := node_modules/.installed
 OUTPUT := output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: html serve test check fetch publish bench lint format clean help
+.PHONY: html serve test node-tools check fetch publish bench lint format clean help
 
 help:
 	@echo "make html     build the site into $(OUTPUT)/ from threads.yaml and the snapshots (offline)"
@@ -34,7 +36,17 @@ html: $(STAMP)
 serve: html
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(OUTPUT) $(PORT)
 
-test: $(STAMP)
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the tests use the
+# installed one. Without npm the HTML checker test skips and says why (CI requires it).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: the HTML checker and schema.org tests will skip (apt-get install -y nodejs npm)"; fi
+
+test: $(STAMP) node-tools
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -58,4 +70,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(OUTPUT) .pytest_cache .ruff_cache __pycache__
+	rm -rf $(OUTPUT) node_modules .pytest_cache .ruff_cache __pycache__

@@ -6,10 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from bs4 import BeautifulSoup
@@ -120,6 +120,23 @@ def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
     )
     Pelican(settings).run()
     return output
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's sample site, built once per session into a temporary folder (read only:
+    the browser tests serve it, the validators read it)."""
+    root = copy_site(tmp_path_factory.mktemp("built-site"))
+    return build(root)
+
+
+def skip_or_require(reason: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Skip a validator test whose tool is missing, with one line saying how to install it; fail
+    instead when ``TWEETORIALS_REQUIRE_VALIDATORS=1`` (set by ``.ci/run``), because a CI run
+    whose validators silently skipped proves nothing."""
+    if environ.get("TWEETORIALS_REQUIRE_VALIDATORS") == "1":
+        pytest.fail(f"validators are required here (TWEETORIALS_REQUIRE_VALIDATORS=1): {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture

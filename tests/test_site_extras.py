@@ -247,10 +247,37 @@ def test_search_index_is_built_over_thread_pages_only(out: Path, page: Path) -> 
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == threads
     html = soup(page)
     assert html.select_one("article[data-pagefind-body]") is not None
-    filters = [m["content"] for m in html.select('meta[data-pagefind-filter="specialty[content]"]')]
+    # Filter and meta sit on the visible chips and byline, inside the indexed article.
+    filters = [e.get_text() for e in html.select('article [data-pagefind-filter="specialty"]')]
     assert filters == ["Pathophysiology", "Health policy"]
-    assert html.select_one('meta[data-pagefind-meta="author[content]"]')["content"] == AUTHOR
+    assert html.select_one('article [data-pagefind-meta="author"]').get_text() == AUTHOR
     assert not soup(out / "index.html").select("[data-pagefind-body]")
+
+
+HIDDEN = ".visually-hidden, [hidden], [aria-hidden=true]"
+
+
+def test_search_indexes_only_what_a_reader_sees(out: Path) -> None:
+    """Screen-reader-only words, the avatar initial and hidden elements on a thread page are
+    all under ``data-pagefind-ignore``, so no search excerpt can quote them."""
+    checked = 0
+    for path in (out / "threads").glob("*/index.html"):
+        body = soup(path).select_one("[data-pagefind-body]")
+        assert body is not None, path
+        for element in body.select(HIDDEN):
+            ignored = element.has_attr("data-pagefind-ignore") or element.find_parent(
+                attrs={"data-pagefind-ignore": True}
+            )
+            assert ignored, f"{path.parent.name}: indexed hidden text {element}"
+            checked += 1
+    assert checked > 10  # profile hints, avatar initials, '#' of tags, image hints
+
+
+def test_handle_hint_names_the_platform_or_just_the_profile(out: Path, page: Path) -> None:
+    hint = soup(page).select_one(".handle .visually-hidden").get_text()
+    assert hint == " (profile on X (Twitter))"
+    sample = soup(out / "threads/the-anion-gap-built-from-scratch/index.html")
+    assert sample.select_one(".handle .visually-hidden").get_text() == " (the author’s profile)"
 
 
 def test_search_page_and_form_work_without_javascript(out: Path) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import ROOT, build, copy_site
+from ..conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,13 +45,6 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's sample site, built once per session into a temporary folder."""
-    root = copy_site(tmp_path_factory.mktemp("browser-site"))
-    return build(root)
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):

@@ -111,9 +111,11 @@ def test_keyboard_alone_reaches_a_thread_and_its_posts(open_page: OpenPage) -> N
 def test_print_hides_navigation_and_prints_addresses(open_page: OpenPage) -> None:
     page = open_page(PAGES["thread"]).page
     page.emulate_media(media="print")
-    for selector in (".site-header", ".site-nav", ".site-footer", ".skip-link"):
+    for selector in (".site-header", ".site-nav", ".site-footer", ".skip-link", ".avatar-initial"):
         assert not page.locator(selector).first.is_visible(), f"{selector} shows in print"
     assert page.locator("section.post").first.is_visible()
+    # The cite box is printed whole, never split across two sheets.
+    assert page.eval_on_selector(".citation", "e => getComputedStyle(e).breakInside") == "avoid"
     printed = page.evaluate(
         "getComputedStyle(document.querySelector('.post-text a[href^=\"http\"]'), '::after').content"
     )

@@ -74,3 +74,21 @@ def test_search_page_with_results_is_accessible(open_page: OpenPage, scheme: str
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
     assert not watched.problems(), watched.problems()
+
+
+def test_results_quote_no_hidden_text_and_come_once_per_thread(open_page: OpenPage) -> None:
+    """The byline is the top of the indexed text: its excerpt once read "D Dr Iris Sample
+    @iris_sample (profile", with the avatar initial and the screen-reader hint."""
+    watched = open_page("/search/?q=iris")
+    page = watched.page
+    page.wait_for_selector(".pagefind-ui__result-excerpt")  # type: ignore[attr-defined]
+    excerpts = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".pagefind-ui__result-excerpt", "els => els.map(e => e.textContent)"
+    )
+    assert excerpts and any("Iris" in e for e in excerpts), excerpts
+    for excerpt in excerpts:
+        assert "(profile" not in excerpt and "D Dr" not in excerpt, excerpt
+    assert not page.locator(".pagefind-ui__result-nested").count()  # type: ignore[attr-defined]
+    results = page.locator(".pagefind-ui__result").count()  # type: ignore[attr-defined]
+    assert results == len(_result_paths(page))
+    assert not watched.problems(), watched.problems()

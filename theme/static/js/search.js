@@ -8,7 +8,9 @@ window.addEventListener("DOMContentLoaded", function () {
   }
   var ui = new window.PagefindUI({
     element: "#search",
-    showSubResults: true,
+    // One result per thread: its sub-results were only the page's own headings
+    // ("Curator's note"), never a post.
+    showSubResults: false,
     showImages: false,
     resetStyles: false,
     autofocus: true,
@@ -19,6 +21,7 @@ window.addEventListener("DOMContentLoaded", function () {
   var label = document.getElementById("search-label");
   if (input && label) {
     input.id = "search-input";
+    label.htmlFor = input.id;
     label.hidden = false;
   }
   var query = new URLSearchParams(window.location.search).get("q");
