@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from tweetorials.catalog import parse_catalog
+from tweetorials.catalog.append import AppendError, NewEntry, append_entry, yaml_scalar
 from tweetorials.cli import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK, main
-from tweetorials.cli.catalog_text import AppendError, NewEntry, append_entry, yaml_scalar
 
 TODAY = dt.date.today().isoformat()
 NEW_URL = "https://x.com/newdoc/status/1700000000000000001"

@@ -18,7 +18,7 @@ import tweetorials.fetch.pelican_hook as hook
 from PIL import Image
 from tweetorials.fetch.config import DEFAULT_MAX_IMAGE_BYTES, FetchConfig
 from tweetorials.fetch.http import PoliteClient
-from tweetorials.fetch.images import image_archiver
+from tweetorials.fetch.image_downloads import image_archiver
 from tweetorials.fetch.runner import FetchReport, fetch_threads
 from tweetorials.platforms import PostRef
 from tweetorials.snapshot import Author, Media, Post, SnapshotStore, Thread, thread_from_dict

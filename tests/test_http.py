@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from tweetorials.fetch.errors import BadResponse, FetchError, HTTPStatusError, NotFound
+from tweetorials.fetch.errors import BadResponse, BadStatus, FetchError, NotFound
 from tweetorials.fetch.http import DEFAULT_USER_AGENT, PoliteClient
 
 NOW = 1_700_000_000.0  # the injected clock: 2023-11-14T22:13:20Z
@@ -305,7 +305,7 @@ def test_bluesky_400_not_found_payload_reaches_the_source() -> None:
         "message": "Post not found: at://did:plc:abc/app.bsky.feed.post/x",
     }
     client = make_client(sequence(httpx.Response(400, json=payload)))
-    with client, pytest.raises(HTTPStatusError) as info:
+    with client, pytest.raises(BadStatus) as info:
         client.get_json("https://bsky.test/xrpc/app.bsky.feed.getPostThread")
     assert not isinstance(info.value, NotFound)  # the source decides what a 400 means
     assert info.value.status == 400
@@ -317,7 +317,7 @@ def test_refusal_with_html_body_has_no_payload() -> None:
     answer = httpx.Response(
         401, content=b"<html>login</html>", headers={"Content-Type": "text/html"}
     )
-    with make_client(sequence(answer)) as client, pytest.raises(HTTPStatusError) as info:
+    with make_client(sequence(answer)) as client, pytest.raises(BadStatus) as info:
         client.get_json("https://api.test/a")
     assert info.value.payload is None
     assert str(info.value) == "HTTP 401 Unauthorized from https://api.test/a"

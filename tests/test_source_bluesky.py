@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from tweetorials.fetch.errors import HTTPStatusError, ThreadUnavailable
+from tweetorials.fetch.errors import BadStatus, ThreadUnavailable
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.sources.bluesky import (
     BlueskySource,
@@ -467,7 +467,7 @@ def test_other_refusals_are_reported_as_they_are(
 ) -> None:
     respx_mock.get(RESOLVE).respond(json={"did": AUTHOR_DID})
     respx_mock.get(THREAD).respond(400, json={"error": "InvalidRequest", "message": "bad uri"})
-    with pytest.raises(HTTPStatusError, match="bad uri") as info:
+    with pytest.raises(BadStatus, match="bad uri") as info:
         bsky(client).fetch(REF)
     assert not isinstance(info.value, ThreadUnavailable)
 

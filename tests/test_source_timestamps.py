@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tweetorials.fetch.sources.timestamps import iso_utc, utc_now
+from tweetorials.snapshot.times import iso_utc, utc_now
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,28 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["SUPPORTED_FORMS", "PostRef", "UnsupportedURL", "parse_post_url"]
+__all__ = [
+    "FETCHED_PLATFORMS",
+    "PLATFORMS",
+    "PLATFORM_NAMES",
+    "SUPPORTED_FORMS",
+    "PostRef",
+    "UnsupportedURL",
+    "parse_post_url",
+]
+
+#: Platforms whose threads are fetched from their public APIs.
+FETCHED_PLATFORMS: tuple[str, ...] = ("x", "bluesky", "mastodon")
+#: Every value of ``platform:`` in the catalog and in snapshots: ``manual`` is a hand-written
+#: copy of a thread whose original is gone, never fetched.
+PLATFORMS: tuple[str, ...] = (*FETCHED_PLATFORMS, "manual")
+#: How each platform is named on the site.
+PLATFORM_NAMES: dict[str, str] = {
+    "x": "X (Twitter)",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "manual": "Archived copy",
+}
 
 X_HOSTS = frozenset(
     {

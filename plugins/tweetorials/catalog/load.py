@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..platforms import PostRef, UnsupportedURL, parse_post_url
+from ..platforms import PLATFORMS, PostRef, UnsupportedURL, parse_post_url
 from .model import Catalog, CatalogEntry, Exclusion, ImageNote, Problem, Review, Specialty
 from .yaml_lines import LineDict, LineList, load_reporting
 
@@ -45,7 +45,6 @@ THREAD_KEYS = (
 REVIEW_KEYS = ("reviewer", "date", "conflicts")
 IMAGE_KEYS = ("post", "image", "alt", "description")
 EXCLUDE_KEYS = ("author", "url", "reason")
-PLATFORM_CHOICES = ("x", "bluesky", "mastodon", "manual")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
@@ -277,10 +276,10 @@ class _Validator:
         self.unknown_keys(item, THREAD_KEYS, "a thread")
 
         platform = item.get("platform")
-        if platform is not None and platform not in PLATFORM_CHOICES:
+        if platform is not None and platform not in PLATFORMS:
             self.add(
                 item.line_of("platform"),
-                f"platform {platform!r} is not one of {', '.join(PLATFORM_CHOICES)}",
+                f"platform {platform!r} is not one of {', '.join(PLATFORMS)}",
             )
             platform = None
 

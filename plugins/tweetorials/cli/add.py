@@ -23,12 +23,12 @@ import sys
 from pathlib import Path
 
 from ..catalog import Catalog, CatalogError, parse_catalog, read_catalog_text
+from ..catalog.append import AppendError, NewEntry, append_entry
 from ..catalog.load import TAG_RE
 from ..catalog.yaml_lines import load_reporting
 from ..files import atomic_write_text
 from ..platforms import SUPPORTED_FORMS, UnsupportedURL, parse_post_url
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
-from .catalog_text import AppendError, NewEntry, append_entry
 from .common import add_location_options, help_text
 
 __all__ = ["add_parser", "run"]

@@ -27,7 +27,7 @@ from rich.text import Text
 
 from ..fetch.config import FetchConfig
 from ..fetch.http import PoliteClient
-from ..fetch.images import image_archiver
+from ..fetch.image_downloads import image_archiver
 from ..fetch.runner import STATUS_LABELS, FetchReport, UnknownThread, fetch_threads, select
 from ..fetch.sources import build_sources
 from ..snapshot import SnapshotStore

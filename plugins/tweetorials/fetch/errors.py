@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BadResponse", "FetchError", "HTTPStatusError", "NotFound", "ThreadUnavailable"]
+__all__ = ["BadResponse", "BadStatus", "FetchError", "NotFound", "ThreadUnavailable"]
 
 
 class FetchError(Exception):
@@ -20,7 +20,7 @@ class FetchError(Exception):
         self.url = url
 
 
-class HTTPStatusError(FetchError):
+class BadStatus(FetchError):
     """The server answered with a status we do not retry; ``payload`` is its JSON body, if any."""
 
     def __init__(
@@ -31,7 +31,7 @@ class HTTPStatusError(FetchError):
         self.payload = payload
 
 
-class NotFound(HTTPStatusError):
+class NotFound(BadStatus):
     """404 or 410: deleted, private, or never existed."""
 
 

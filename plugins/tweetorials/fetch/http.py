@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import BadResponse, FetchError, HTTPStatusError, NotFound
+from .errors import BadResponse, BadStatus, FetchError, NotFound
 
 __all__ = ["DEFAULT_USER_AGENT", "Download", "PoliteClient"]
 
@@ -154,7 +154,7 @@ class PoliteClient:
     ) -> Any:
         """GET ``url`` and return its parsed JSON body.
 
-        Raises :class:`NotFound` (404/410) or :class:`HTTPStatusError` for other refusals, with
+        Raises :class:`NotFound` (404/410) or :class:`BadStatus` for other refusals, with
         the JSON error body in ``payload`` when there is one; :class:`BadResponse` when a 2xx
         answer is not JSON; :class:`FetchError` when retries or the waiting budget run out.
         """
@@ -352,7 +352,7 @@ def _parse_json(answer: _Answer) -> Any:
         ) from exc
 
 
-def _status_error(answer: _Answer) -> HTTPStatusError:
+def _status_error(answer: _Answer) -> BadStatus:
     """The exception for a non-retryable refusal, keeping the JSON body for the source to read."""
     payload: Any = None
     if answer.body.strip() and not _looks_like_html(_media_type(answer.headers), answer.body):
@@ -364,7 +364,7 @@ def _status_error(answer: _Answer) -> HTTPStatusError:
     detail = _payload_message(payload)
     if detail:
         reason += f": {detail}"
-    cls = NotFound if answer.status in (404, 410) else HTTPStatusError
+    cls = NotFound if answer.status in (404, 410) else BadStatus
     return cls(reason, status=answer.status, url=answer.url, payload=payload)
 
 

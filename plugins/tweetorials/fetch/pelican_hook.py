@@ -70,7 +70,7 @@ def fetch_before_build(pelican_settings: Mapping[str, Any]) -> FetchReport | Non
             timeout=config.timeout,
             max_total_wait=config.max_total_wait,
         ) as client:
-            from .images import image_archiver
+            from .image_downloads import image_archiver
             from .sources import build_sources
 
             report = fetch_threads(

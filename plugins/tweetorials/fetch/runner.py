@@ -11,7 +11,7 @@ promises, each tested:
 * A successful fetch is merged into the snapshot (:func:`~tweetorials.fetch.merge.merge`) and
   written atomically, so an interrupted run leaves every snapshot readable.
 * One thread's failure, even a bug in a source, never stops the others.
-* When given a ``media`` step (:func:`~tweetorials.fetch.images.image_archiver`), every fetched
+* When given a ``media`` step (:func:`~tweetorials.fetch.image_downloads.image_archiver`), every fetched
   thread's images are archived *before* its snapshot is written, so the snapshot records where
   each image lives (``Media.local``) or why it could not be archived (``Media.error``). A failed
   image never fails its thread: the outcome names it and the summary counts it. Images already
@@ -20,7 +20,6 @@ promises, each tested:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections import Counter
@@ -33,6 +32,7 @@ from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from ..snapshot import SnapshotError, SnapshotStore, Thread
 from ..snapshot.merge import merge, same_content
 from ..snapshot.store import HANDWRITTEN_SUFFIXES
+from ..snapshot.times import utc_now
 from .errors import FetchError, ThreadUnavailable
 from .sources.base import Source
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..catalog import Exclusion
     from ..media.archive import MediaReport
 
-    #: Archives one thread's images in place (see :mod:`tweetorials.fetch.images`).
+    #: Archives one thread's images in place (see :mod:`tweetorials.fetch.image_downloads`).
     MediaStep = Callable[[Thread], MediaReport]
 
     #: The exclusion that removes an entry whose fetched author is ``platform:handle``
@@ -149,10 +149,6 @@ class FetchReport:
         if images is not None:
             text += f"; {images.summary()}"
         return text
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def select(entries: Sequence[FetchEntry], only: str | None) -> list[FetchEntry]:

@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup
 
 from ..catalog import CatalogEntry, Specialty
 from ..media import effective_alt
+from ..platforms import PLATFORM_NAMES
 from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
-from ..snapshot.model import PLATFORM_NAMES
 
 __all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", "parse_time"]
 

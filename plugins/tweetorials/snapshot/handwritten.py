@@ -33,8 +33,10 @@ from typing import Any
 
 import yaml
 
+from ..platforms import PLATFORMS
 from ..sanitize import clean_html, text_to_html
-from .model import PLATFORMS, Author, Media, Post, SnapshotError, Thread
+from .model import Author, Media, Post, SnapshotError, Thread
+from .times import format_utc
 
 __all__ = ["load_handwritten"]
 
@@ -168,7 +170,7 @@ def _time(value: Any, where: str, fail: Any) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_utc(value)
     if isinstance(value, dt.date):
         return f"{value.isoformat()}T00:00:00Z"
     raise fail(f"{where}: expected a date like 2021-01-12, found {value!r}")

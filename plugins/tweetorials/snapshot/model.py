@@ -6,30 +6,20 @@ The JSON form is documented in ``docs/snapshot-format.md``; :func:`thread_from_d
 :meth:`Thread.to_dict` are the one place that maps between the two.
 
 Times are ISO 8601 strings in UTC (``2021-01-03T17:02:11Z``): they survive JSON unchanged and
-sort as text. ``html`` fields hold HTML that has already been through the sanitiser; ``text``
+sort as text (see :mod:`tweetorials.snapshot.times`). ``html`` fields hold HTML that has already been through the sanitiser; ``text``
 fields hold the plain text (for search, titles, social cards and citations).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any
+
+from ..platforms import FETCHED_PLATFORMS, PLATFORMS
 
 SCHEMA_VERSION = 1
 
-Platform = Literal["x", "bluesky", "mastodon", "manual"]
-PLATFORMS: tuple[str, ...] = ("x", "bluesky", "mastodon", "manual")
-PLATFORM_NAMES: dict[str, str] = {
-    "x": "X (Twitter)",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "manual": "Archived copy",
-}
-
-MediaKind = Literal["image", "video", "gif"]
 MEDIA_KINDS: tuple[str, ...] = ("image", "video", "gif")
-
-PostStatus = Literal["ok", "deleted", "unavailable"]
 POST_STATUSES: tuple[str, ...] = ("ok", "deleted", "unavailable")
 
 
@@ -146,7 +136,7 @@ class Thread:
     @property
     def author_key(self) -> str | None:
         """``platform:handle``, the form exclusions use; None for hand-written copies."""
-        if self.platform in ("x", "bluesky", "mastodon"):
+        if self.platform in FETCHED_PLATFORMS:
             return f"{self.platform}:{self.author.handle.lower()}"
         return None
 

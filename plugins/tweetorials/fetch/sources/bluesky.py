@@ -19,11 +19,11 @@ from typing import Any, ClassVar
 from ...platforms import PostRef
 from ...sanitize import is_safe_url
 from ...snapshot import Author, LinkCard, Media, Post, Thread
-from ..errors import BadResponse, HTTPStatusError, ThreadUnavailable
+from ...snapshot.times import iso_utc, utc_now
+from ..errors import BadResponse, BadStatus, ThreadUnavailable
 from ..http import PoliteClient
 from .bluesky_facets import facets_to_html
-from .fields import dimensions
-from .timestamps import iso_utc, utc_now
+from .fields import dimensions, stripped
 
 __all__ = [
     "DEFAULT_API",
@@ -91,7 +91,7 @@ class BlueskySource:
         url = f"{self.api}/xrpc/com.atproto.identity.resolveHandle"
         try:
             data = self.client.get_json(url, params={"handle": actor})
-        except HTTPStatusError as exc:
+        except BadStatus as exc:
             if exc.status == 400:
                 raise ThreadUnavailable(
                     f"the Bluesky handle @{actor} does not lead to an account any more (it may "
@@ -109,7 +109,7 @@ class BlueskySource:
         params = {"uri": uri, "depth": DEPTH, "parentHeight": DEPTH}
         try:
             data = self.client.get_json(url, params=params)
-        except HTTPStatusError as exc:
+        except BadStatus as exc:
             payload = exc.payload if isinstance(exc.payload, dict) else {}
             if exc.status == 400 and payload.get("error") == "NotFound":
                 raise ThreadUnavailable(
@@ -341,8 +341,8 @@ def _external(external: Any) -> LinkCard | None:
     thumb = external.get("thumb")
     return LinkCard(
         url=external["uri"],
-        title=_str(external.get("title")),
-        description=_str(external.get("description")),
+        title=stripped(external.get("title")),
+        description=stripped(external.get("description")),
         image=Media(kind="image", url=thumb) if is_safe_url(thumb) else None,
     )
 
@@ -386,14 +386,14 @@ def _placeholder(uri: str, status: str) -> Post | None:
 
 
 def _collection_card(record: dict[str, Any], path: str, title: Any) -> LinkCard | None:
-    m = _AT_URI.match(_str(record.get("uri")))
+    m = _AT_URI.match(stripped(record.get("uri")))
     creator = record.get("creator")
     if not m or not isinstance(creator, dict):
         return None
     return LinkCard(
         url=f"https://bsky.app/profile/{_actor(creator)}/{path}/{m.group('rkey')}",
-        title=_str(title),
-        description=_str(record.get("description")),
+        title=stripped(title),
+        description=stripped(record.get("description")),
     )
 
 
@@ -410,11 +410,7 @@ def _rkey(uri: str) -> str:
 
 
 def _alt(obj: dict[str, Any]) -> str:
-    return _str(obj.get("alt"))
-
-
-def _str(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return stripped(obj.get("alt"))
 
 
 def _error_text(payload: Any) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["dimensions", "stripped"]
+
 
 def dimensions(obj: Any) -> tuple[int | None, int | None]:
     """``(width, height)`` from a mapping with those keys, both positive whole numbers, or
@@ -14,3 +16,9 @@ def dimensions(obj: Any) -> tuple[int | None, int | None]:
     if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (width, height)):
         return width, height
     return None, None
+
+
+def stripped(value: Any) -> str:
+    """``value`` without surrounding whitespace when it is text, else ``""``: platform JSON
+    puts ``null``, numbers or objects where a string is documented."""
+    return value.strip() if isinstance(value, str) else ""

@@ -25,11 +25,11 @@ from urllib.parse import urljoin
 from ...platforms import PostRef
 from ...sanitize import is_safe_url, split_url, text_to_html
 from ...snapshot import Author, LinkCard, Media, Post, Thread
-from ..errors import BadResponse, FetchError, HTTPStatusError, NotFound, ThreadUnavailable
+from ...snapshot.times import iso_utc, utc_now
+from ..errors import BadResponse, BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
-from .fields import dimensions
+from .fields import dimensions, stripped
 from .mastodon_html import content_to_html_and_text
-from .timestamps import iso_utc, utc_now
 
 __all__ = [
     "MAX_CONTEXT_QUERIES",
@@ -98,7 +98,7 @@ class MastodonSource:
                 f"(HTTP {exc.status} from {ref.host})",
                 url=exc.url,
             ) from exc
-        except HTTPStatusError as exc:
+        except BadStatus as exc:
             if exc.status == 401:
                 raise FetchError(
                     f"{ref.host} requires login to read posts through its API (HTTP 401), so "
@@ -232,11 +232,11 @@ def author_from_account(account: dict[str, Any], *, server: str) -> Author:
     """An :class:`Author` with the handle ``user@host`` (``acct`` omits the host for locals)."""
     base = f"https://{server}/"
     url = _absolute(account.get("url"), base)
-    acct = _str(account.get("acct")) or _str(account.get("username"))
+    acct = stripped(account.get("acct")) or stripped(account.get("username"))
     parts = split_url(url) if url else None
     host = parts.hostname if parts else None
     handle = acct if "@" in acct else f"{acct}@{host or server}"
-    name = _str(account.get("display_name")) or _str(account.get("username")) or acct
+    name = stripped(account.get("display_name")) or stripped(account.get("username")) or acct
     return Author(
         name=name,
         handle=handle,
@@ -253,9 +253,9 @@ def post_from_status(status: Status, *, server: str, nested: bool = False) -> Po
     base = f"https://{server}/"
     quote = None if nested else _quote(status.get("quote"), server)
     html, text = content_to_html_and_text(
-        _str(status.get("content")), drop_quote_inline=quote is not None
+        stripped(status.get("content")), drop_quote_inline=quote is not None
     )
-    warning = _str(status.get("spoiler_text"))
+    warning = stripped(status.get("spoiler_text"))
     if warning:
         text = f"Content warning: {warning}\n\n{text}".strip()
         html = text_to_html(f"Content warning: {warning}") + html
@@ -296,7 +296,7 @@ def _media(attachments: Any, base: str) -> list[Media]:
         width, height = dimensions(meta.get("original"))
         if (width, height) == (None, None):
             width, height = dimensions(meta.get("small"))
-        alt = _str(item.get("description"))
+        alt = stripped(item.get("description"))
         picture = full or preview
         if kind == "image" and picture:
             out.append(Media("image", picture, alt, width, height))
@@ -312,14 +312,14 @@ def _card(card: Any, base: str) -> LinkCard | None:
     image_url = _absolute(card.get("image"), base)
     width, height = dimensions(card)
     image = (
-        Media("image", image_url, _str(card.get("image_description")), width, height)
+        Media("image", image_url, stripped(card.get("image_description")), width, height)
         if image_url
         else None
     )
     return LinkCard(
         url=card["url"],
-        title=_str(card.get("title")),
-        description=_str(card.get("description")),
+        title=stripped(card.get("title")),
+        description=stripped(card.get("description")),
         image=image,
     )
 
@@ -333,7 +333,3 @@ def _absolute(value: Any, base: str) -> str | None:
     except ValueError:  # "https://[::1/": an address that does not parse
         return None
     return url if is_safe_url(url) else None
-
-
-def _str(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

@@ -23,7 +23,8 @@ from typing import Any, ClassVar, NoReturn
 
 from ...platforms import PostRef
 from ...snapshot import Author, Post, Thread
-from ..errors import FetchError, HTTPStatusError, NotFound, ThreadUnavailable
+from ...snapshot.times import format_utc
+from ..errors import BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
 from .x_parse import (
     author_from_fxtwitter,
@@ -94,7 +95,7 @@ class XSource:
         url = f"{self.fxtwitter_api}/2/thread/{ref.post_id}"
         try:
             payload = self.client.get_json(url)
-        except HTTPStatusError as exc:
+        except BadStatus as exc:
             if _tombstone_payload(exc.payload):
                 self._unavailable(ref, fxtwitter_tombstone_reason(exc.payload["status"]))
             raise
@@ -270,7 +271,7 @@ class XSource:
             url=ordered[0].url,
             author=author,
             posts=ordered,
-            fetched_at=self._now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            fetched_at=format_utc(self._now()),
             source=source,
         )
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
+from ...snapshot.times import format_utc
+from .fields import stripped
 from .x_text import render_text
 
 __all__ = [
@@ -79,18 +81,14 @@ def iso_utc(value: Any) -> str | None:
             when = when.replace(tzinfo=dt.UTC)
     if when is None:
         return None
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _str(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return format_utc(when)
 
 
 def _id(value: Any) -> str:
     """A tweet or user id as a string of digits, or ``""``."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    text = _str(value)
+    text = stripped(value)
     return text if text.isdigit() else ""
 
 
@@ -111,7 +109,7 @@ def _list(value: Any) -> list[Any]:
 
 
 def _safe(url: Any) -> str | None:
-    text = _str(url)
+    text = stripped(url)
     return text if is_safe_url(text) else None
 
 
@@ -128,7 +126,7 @@ def _best_mp4(variants: list[Any], url_key: str, type_key: str | None) -> str | 
         url = _safe(v.get(url_key))
         if not url:
             continue
-        kind = _str(v.get(type_key)) if type_key else ""
+        kind = stripped(v.get(type_key)) if type_key else ""
         is_mp4 = "mp4" in kind or (not kind and ".mp4" in url.split("?", 1)[0])
         if not is_mp4:
             continue
@@ -147,11 +145,11 @@ def _avatar(url: Any) -> str | None:
 
 
 def _author(name: Any, handle: Any, avatar: Any) -> Author | None:
-    screen_name = _str(handle)
+    screen_name = stripped(handle)
     if not _HANDLE.match(screen_name):
         return None
     return Author(
-        name=_str(name) or screen_name,
+        name=stripped(name) or screen_name,
         handle=screen_name,
         url=f"https://x.com/{screen_name}",
         avatar_url=_avatar(avatar),
@@ -167,7 +165,7 @@ def syndication_problem(data: Any) -> str | None:
         return "X answered with an empty object: the post does not exist or is not public"
     kind = data.get("__typename")
     if kind == "TweetTombstone":
-        message = _str(_dict(_dict(data.get("tombstone")).get("text")).get("text"))
+        message = stripped(_dict(_dict(data.get("tombstone")).get("text")).get("text"))
         message = re.sub(r"\s*Learn more\s*$", "", message)
         return f"X shows a tombstone: {message}" if message else "X shows a tombstone for it"
     if kind not in (None, "Tweet") or not _id(data.get("id_str")):
@@ -203,11 +201,11 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
     links: dict[str, str | None] = {}
     for entity in _list(entities.get("urls")):
         e = _dict(entity)
-        short, expanded = _str(e.get("url")), _str(e.get("expanded_url"))
+        short, expanded = stripped(e.get("url")), stripped(e.get("expanded_url"))
         if short:
             links[short] = expanded or short
     for entity in [*_list(entities.get("media")), *details]:
-        short = _str(_dict(entity).get("url"))
+        short = stripped(_dict(entity).get("url"))
         if short:
             links[short] = None
     quote = _syndication_quote(tweet.get("quoted_tweet"))
@@ -265,7 +263,7 @@ def _syndication_quote(value: Any) -> Post | None:
     if not quoted:
         return None
     if quoted.get("__typename") == "TweetTombstone":
-        message = _str(_dict(_dict(quoted.get("tombstone")).get("text")).get("text"))
+        message = stripped(_dict(_dict(quoted.get("tombstone")).get("text")).get("text"))
         message = re.sub(r"\s*Learn more\s*$", "", message) or "This post is unavailable."
         return _unavailable_quote(_id(quoted.get("id_str")), message, "unavailable", None)
     try:
@@ -279,7 +277,7 @@ def _syndication_media(
 ) -> list[Media]:
     media: list[Media] = []
     for item in details:
-        kind = _str(item.get("type"))
+        kind = stripped(item.get("type"))
         image = _safe(item.get("media_url_https"))
         if not image:
             continue
@@ -326,9 +324,9 @@ def _syndication_card(value: Any, links: dict[str, str | None]) -> LinkCard | No
     values = _dict(card.get("binding_values"))
 
     def string(key: str) -> str:
-        return _str(_dict(values.get(key)).get("string_value"))
+        return stripped(_dict(values.get(key)).get("string_value"))
 
-    short = string("card_url") or _str(card.get("url"))
+    short = string("card_url") or stripped(card.get("url"))
     url = _card_url(short, string("domain") or string("vanity_url"), links)
     if not url:
         return None
@@ -359,8 +357,8 @@ def is_fxtwitter_tombstone(status: Any) -> bool:
 def fxtwitter_tombstone_reason(status: Any) -> str:
     """``"deleted"``, ``"suspended"``, ``"private"``... plus FxTwitter's message, for people."""
     s = _dict(status)
-    reason = _str(s.get("reason")) or "unavailable"
-    message = _str(s.get("message"))
+    reason = stripped(s.get("reason")) or "unavailable"
+    message = stripped(s.get("message"))
     return f"{reason} ({message})" if message else reason
 
 
@@ -389,14 +387,14 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
     links: dict[str, str | None] = {}
     for facet in _list(raw.get("facets")):
         f = _dict(facet)
-        original = _str(f.get("original"))
+        original = stripped(f.get("original"))
         if not original:
             continue
-        kind = _str(f.get("type"))
+        kind = stripped(f.get("type"))
         if kind == "media":
             links[original] = None
         elif kind == "url":
-            links[original] = _str(f.get("replacement")) or original
+            links[original] = stripped(f.get("replacement")) or original
     _drop_status_links(links, post_id)
     if quote is not None:
         _drop_status_links(links, quote.id)
@@ -408,7 +406,7 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
         text, body = render_text(raw_text, links, strip_reply_prefix=reply_prefix)
     else:
         # v1 answers and older v2 ones: ``text`` already has its links expanded.
-        text, body = render_text(_str(status.get("text")), links)
+        text, body = render_text(stripped(status.get("text")), links)
 
     return Post(
         id=post_id,
@@ -428,8 +426,8 @@ def _fxtwitter_quote(value: Any) -> Post | None:
     if not quoted:
         return None
     if is_fxtwitter_tombstone(quoted):
-        reason = _str(quoted.get("reason"))
-        message = _str(quoted.get("message")) or "This post is unavailable."
+        reason = stripped(quoted.get("reason"))
+        message = stripped(quoted.get("message")) or "This post is unavailable."
         status = "deleted" if reason == "deleted" else "unavailable"
         partial = _dict(quoted.get("author"))
         return _unavailable_quote(
@@ -449,7 +447,7 @@ def _fxtwitter_media(media: dict[str, Any], url: str) -> list[Media]:
     out: list[Media] = []
     for raw in items:
         item = _dict(raw)
-        kind = _str(item.get("type"))
+        kind = stripped(item.get("type"))
         width, height = _int(item.get("width")), _int(item.get("height"))
         alt = normalise_alt(item.get("altText"))
         if kind == "photo":
@@ -485,13 +483,13 @@ def _fxtwitter_card(value: Any, links: dict[str, str | None]) -> LinkCard | None
     card = _dict(value)
     if not card:
         return None
-    url = _card_url(_str(card.get("url")), _str(card.get("domain")), links)
+    url = _card_url(stripped(card.get("url")), stripped(card.get("domain")), links)
     if not url:
         return None
     found = _dict(card.get("image"))
     image_url = _safe(found.get("url"))
     image = _sized_image(image_url, found, normalise_alt(found.get("alt"))) if image_url else None
-    return _link_card(url, _str(card.get("title")), _str(card.get("description")), image)
+    return _link_card(url, stripped(card.get("title")), stripped(card.get("description")), image)
 
 
 def _sized_image(url: str, size: dict[str, Any], alt: str = "") -> Media:

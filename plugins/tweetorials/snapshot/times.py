@@ -1,7 +1,8 @@
-"""One spelling for every time a platform gives us: ``YYYY-MM-DDTHH:MM:SSZ`` in UTC.
+"""The snapshot's one spelling of a time, ``YYYY-MM-DDTHH:MM:SSZ`` in UTC, and its readers.
 
 Snapshots store times as text so they survive JSON and sort as strings; that only works if
-every source writes the same shape. Platforms do not agree: Bluesky sends milliseconds or
+every writer (sources, hand-written snapshots, the fetch runner) uses :data:`TIME_FORMAT`
+through :func:`format_utc`, :func:`utc_now` or :func:`iso_utc`. Platforms do not agree: Bluesky sends milliseconds or
 microseconds (``1970-01-01T00:00:00.000000Z``), Mastodon milliseconds, old Mastodon servers a
 naive local-less time (``2017-04-27T06:34:06``, which is UTC), others an offset (``+02:00``).
 """
@@ -11,7 +12,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["iso_utc", "utc_now"]
+__all__ = ["TIME_FORMAT", "format_utc", "iso_utc", "utc_now"]
+
+#: How every time in a snapshot is written.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 _ISO = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}:\d{2})(?:[.,]\d+)?"
@@ -38,9 +42,14 @@ def iso_utc(value: object) -> str | None:
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
         moment -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(TIME_FORMAT)
 
 
 def utc_now() -> str:
-    """Now, in the snapshot spelling (for ``Thread.fetched_at``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Now, in the snapshot spelling (for ``Thread.fetched_at`` and ``last_seen``)."""
+    return format_utc(datetime.now(UTC))
+
+
+def format_utc(moment: datetime) -> str:
+    """An aware ``moment`` in the snapshot spelling."""
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
