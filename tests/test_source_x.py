@@ -28,10 +28,10 @@ from tweetorials.fetch.sources.x_parse import (
     post_from_syndication,
     syndication_problem,
 )
-from tweetorials.fetch.sources.x_text import render_text
 from tweetorials.fetch.sources.x_token import syndication_token
 from tweetorials.platforms import parse_post_url
 from tweetorials.snapshot import thread_from_dict
+from tweetorials.x_text import render_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 FX = "https://fx.test"

@@ -10,7 +10,7 @@
 
 Everything here treats the payload as hostile: wrong types are skipped rather than trusted,
 URLs are only kept when they are http(s), and text reaches HTML only through
-:func:`~tweetorials.fetch.sources.x_text.render_text`.
+:func:`~tweetorials.x_text.render_text`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
 from ...snapshot.times import format_utc
+from ...x_text import render_text
 from .fields import stripped
-from .x_text import render_text
 
 __all__ = [
     "author_from_fxtwitter",

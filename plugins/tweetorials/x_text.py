@@ -8,6 +8,10 @@ UTF-16 units there, sometimes both in one post), so this module never trusts off
 each ``t.co`` link by its exact text, which is unique, and finds mentions and hashtags with
 X's own rules for what counts as one.
 
+It sits beside ``platforms.py`` rather than in ``fetch/`` because two layers read X's text: the
+fetch sources (syndication, FxTwitter) and the offline importer of X data archives in
+``rescue/``, whose tweets carry the same ``entities`` and must not import network code.
+
 Text is never trusted either: every piece is escaped before it becomes HTML, links are only
 made for http(s) URLs, and the result still goes through :func:`~tweetorials.sanitize.clean_html`.
 """
@@ -19,7 +23,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from ...sanitize import clean_html, display_url, is_safe_url
+from .sanitize import clean_html, display_url, is_safe_url
 
 __all__ = ["HASHTAG_URL", "MENTION_URL", "render_text"]
 
