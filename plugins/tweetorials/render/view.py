@@ -84,6 +84,12 @@ class ThreadView:
         return self.thread.author
 
     @property
+    def provenance_saved(self) -> dt.datetime | None:
+        """When the export or unrolled page an imported copy came from was saved."""
+        provenance = self.thread.provenance
+        return parse_time(provenance.saved) if provenance else None
+
+    @property
     def missing_posts(self) -> int:
         return sum(1 for p in self.posts if p.is_missing)
 

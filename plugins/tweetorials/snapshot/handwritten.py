@@ -7,6 +7,10 @@ The form is YAML because it is the easiest thing for a person to write and revie
     note: Transcribed from an unrolled copy; the original thread was deleted.
     sample: false                    # true only for demonstration text written by this project
     posted: 2021-01-12               # optional date (or date-time) of the thread
+    provenance:                      # optional: written by `tweetorials import`
+      kind: unrolled                 # unrolled, x-archive, mastodon-export, bluesky-repo
+      url: https://threadreaderapp.com/thread/123.html   # the copy's address, if known
+      saved: 2021-02-01              # when the copy was saved, if known
     author:
       name: Dr Example
       handle: example
@@ -35,12 +39,21 @@ import yaml
 
 from ..platforms import PLATFORMS
 from ..sanitize import clean_html, text_to_html
-from .model import Author, Media, Post, SnapshotError, Thread
+from .model import (
+    PROVENANCE_KINDS,
+    Author,
+    Media,
+    Post,
+    Provenance,
+    SnapshotError,
+    Thread,
+)
 from .times import format_utc
 
 __all__ = ["load_handwritten"]
 
-_THREAD_KEYS = {"platform", "url", "note", "sample", "posted", "author", "posts"}
+_THREAD_KEYS = {"platform", "url", "note", "sample", "posted", "author", "posts", "provenance"}
+_PROVENANCE_KEYS = {"kind", "url", "saved"}
 _AUTHOR_KEYS = {"name", "handle", "url"}
 _POST_KEYS = {"text", "images", "posted", "url"}
 _IMAGE_KEYS = {"file", "alt"}
@@ -109,7 +122,26 @@ def load_handwritten(path: Path) -> Thread:
         source="handwritten",
         sample=bool(data.get("sample", False)),
         note=str(data.get("note") or "").strip(),
+        provenance=_provenance(data.get("provenance"), fail),
     )
+
+
+def _provenance(raw: Any, fail: Any) -> Provenance | None:
+    """The ``provenance:`` block that ``tweetorials import`` writes, checked like the rest."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise fail("provenance: expected a mapping with kind, url and saved")
+    _no_unknown(raw, _PROVENANCE_KEYS, "provenance.", fail)
+    kind = raw.get("kind")
+    if kind not in PROVENANCE_KINDS:
+        raise fail(f"provenance.kind {kind!r} is not one of {', '.join(PROVENANCE_KINDS)}")
+    url = raw.get("url")
+    if url is not None and (
+        not isinstance(url, str) or not url.startswith(("http://", "https://"))
+    ):
+        raise fail(f"provenance.url {url!r} must be an http(s) address")
+    return Provenance(kind=kind, saved=_time(raw.get("saved"), "provenance.saved", fail), url=url)
 
 
 def _post(

@@ -115,6 +115,33 @@ class Post:
         return [(n, m, in_quote) for n, (m, in_quote) in enumerate(pairs, start=1)]
 
 
+#: Where an imported copy came from, as the page's credibility panel words it.
+PROVENANCE_KINDS: dict[str, str] = {
+    "x-archive": "Imported from the author's X archive",
+    "mastodon-export": "Imported from the author's Mastodon account export",
+    "bluesky-repo": "Imported from the author's Bluesky repository export",
+    "unrolled": "Archived from an unrolled copy",
+}
+
+
+@dataclass
+class Provenance:
+    """Where a copy that was not fetched from the platform came from (``tweetorials import``).
+
+    Readers weigh a copy by its source: the author's own export is as good as the original, an
+    unrolled page is someone else's transcript. ``saved`` is when the export or page was made
+    (not when it was imported), ``url`` the address of an unrolled copy, http(s) only.
+    """
+
+    kind: str  # one of PROVENANCE_KINDS
+    saved: str | None = None
+    url: str | None = None
+
+    @property
+    def description(self) -> str:
+        return PROVENANCE_KINDS.get(self.kind, self.kind)
+
+
 @dataclass
 class Thread:
     """A whole thread as archived: the author, the posts in reading order, and provenance."""
@@ -128,6 +155,7 @@ class Thread:
     sample: bool = False  # text written by this project to demonstrate the site
     status: str = "ok"  # "deleted" when the whole thread is gone upstream
     note: str = ""  # provenance note for hand-written snapshots
+    provenance: Provenance | None = None  # set by ``tweetorials import``
     schema: int = SCHEMA_VERSION
     #: What the fetch wants a maintainer to know, e.g. that posts may be missing. Reported by
     #: ``tweetorials fetch``, never archived (not part of the JSON form).
@@ -241,6 +269,7 @@ class _Reader:
     def thread(self, obj: dict[str, Any], path: str) -> Thread:
         self.unknown_keys(obj, Thread, path)
         posts_raw = self.get(obj, "posts", path, list, required=True)
+        provenance = obj.get("provenance")
         if not posts_raw:
             raise self.fail(f"{path}.posts", "a thread needs at least one post")
         return Thread(
@@ -256,6 +285,21 @@ class _Reader:
             sample=self.get(obj, "sample", path, bool, default=False),
             status=self.choice(obj, "status", path, POST_STATUSES, "ok"),
             note=self.get(obj, "note", path, str, default=""),
+            provenance=self.provenance(self.mapping(provenance, f"{path}.provenance"))
+            if provenance
+            else None,
+        )
+
+    def provenance(self, obj: dict[str, Any]) -> Provenance:
+        path = ".provenance"
+        self.unknown_keys(obj, Provenance, path)
+        url = self.get(obj, "url", path, str)
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise self.fail(f"{path}.url", f"{url!r} must be an http(s) address")
+        return Provenance(
+            kind=self.choice(obj, "kind", path, tuple(PROVENANCE_KINDS), ""),
+            saved=self.get(obj, "saved", path, str),
+            url=url,
         )
 
     def author(self, obj: dict[str, Any], path: str) -> Author:
