@@ -1,0 +1,82 @@
+"""The catalog side of ``tweetorials import``: find the thread's entry, or plan a new one.
+
+The entry is added the way ``tweetorials add`` adds one (:func:`append_entry` edits the text
+and proves that every other byte is unchanged), and the new text is validated as a whole
+before anything is written, so a wrong specialty or tag is reported with the catalog's own
+messages. A thread that is already listed keeps its entry as the curators wrote it; importing
+only refreshes the snapshot. An author or thread on the exclusion list is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..catalog import Catalog, CatalogEntry, CatalogError, parse_catalog
+from ..rescue.errors import RefusedImport
+from ..snapshot import Thread
+from .catalog_text import AppendError, NewEntry, append_entry
+
+__all__ = ["EntryPlan", "plan_entry"]
+
+
+@dataclass(frozen=True)
+class EntryPlan:
+    """Where the snapshot goes, and the catalog text to write (None: leave the file alone)."""
+
+    slug: str
+    line: int  # of the entry, in the catalog as it will be
+    new_text: str | None
+
+
+def plan_entry(
+    catalog: Catalog,
+    text: str,
+    thread: Thread,
+    *,
+    specialties: list[str],
+    tags: list[str],
+    title: str | None,
+) -> EntryPlan:
+    """The entry for ``thread`` (listed already, or appended); refused in one line if it cannot be."""
+    name = catalog.path.name
+    existing = catalog.find(thread.url)
+    if existing is not None:
+        _refuse_excluded(catalog, existing, thread, name)
+        return EntryPlan(existing.slug, existing.line, None)
+    if not specialties:
+        raise RefusedImport(
+            f"{thread.url} is not in {name} yet: give at least one --specialty "
+            f"(one of {', '.join(sorted(catalog.specialties))})"
+        )
+    entry = NewEntry(
+        url=thread.url,
+        specialties=tuple(dict.fromkeys(s.strip() for s in specialties)),
+        tags=tuple(dict.fromkeys(t.strip() for t in tags)),
+        title=title.strip() if title else None,
+        added=dt.date.today(),
+    )
+    try:
+        insertion = append_entry(text, entry)
+    except AppendError as exc:
+        where = f"{name}:{exc.line}: " if exc.line else f"{name}: "
+        raise RefusedImport(where + exc.message) from None
+    try:
+        new_catalog = parse_catalog(insertion.text, catalog.path)
+    except CatalogError as exc:
+        problem = exc.problems[0]
+        line = insertion.old_line(problem.line)
+        where = f"{name}:{line}" if line else f"{name} (the new entry)"
+        raise RefusedImport(f"{where}: {problem.message}") from None
+    added = new_catalog.entries[-1]
+    _refuse_excluded(new_catalog, added, thread, name)
+    return EntryPlan(added.slug, insertion.first_line, insertion.text)
+
+
+def _refuse_excluded(catalog: Catalog, entry: CatalogEntry, thread: Thread, name: str) -> None:
+    exclusion = catalog.exclusion_for(entry, thread.author_key)
+    if exclusion is not None:
+        raise RefusedImport(
+            f"{name}: {thread.url} is excluded by {exclusion.describe()}: "
+            "its author asked not to be in the library"
+        )
