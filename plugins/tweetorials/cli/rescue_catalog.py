@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..catalog import Catalog, CatalogEntry, CatalogError, parse_catalog
+from ..catalog.append import AppendError, NewEntry, append_entry
 from ..rescue.errors import RefusedImport
 from ..snapshot import Thread
-from .catalog_text import AppendError, NewEntry, append_entry
 
 __all__ = ["EntryPlan", "plan_entry"]
 

@@ -24,11 +24,12 @@ from functools import partial
 from typing import Any
 
 from ..snapshot import Author
+from ..snapshot.times import iso_utc
 from .archive import SourceFiles
 from .errors import RefusedImport
 from .export import ArchivedPost, Export, MediaLoader
 from .fields import as_dict, as_list, as_str
-from .times import iso_time, modified_time
+from .times import modified_time
 from .x_js import read_assignment, read_ytd_list
 from .x_tweet import NoteText, TweetContext, post_from_tweet, unwrap
 
@@ -83,7 +84,7 @@ class XArchive:
             for url, member in ctx.media_members.items()
             if files.has(member)
         }
-        generated = iso_time(as_dict(manifest.get("archiveInfo")).get("generationDate"))
+        generated = iso_utc(as_dict(manifest.get("archiveInfo")).get("generationDate"))
         return Export(
             kind=self.kind,
             platform="x",
@@ -169,7 +170,7 @@ def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str,
         for entry in read_ytd_list(files, member, _NOTES):
             note = as_dict(as_dict(entry).get("noteTweet"))
             core = as_dict(note.get("core"))
-            created = iso_time(note.get("createdAt"))
+            created = iso_utc(note.get("createdAt"))
             text = core.get("text")
             if created and isinstance(text, str) and text.strip():
                 links = {
@@ -210,7 +211,7 @@ def _protected_spans(files: SourceFiles, root: str) -> list[tuple[str, str | Non
     changes = []
     for entry in read_ytd_list(files, member, _PROTECTED):
         change = as_dict(as_dict(entry).get("protectedHistory"))
-        when = iso_time(change.get("protectedAt"))
+        when = iso_utc(change.get("protectedAt"))
         if when:
             changes.append((when, as_str(change.get("action")).lower()))
     spans: list[tuple[str, str | None]] = []
