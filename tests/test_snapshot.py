@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from tweetorials.snapshot import (
+    SCHEMA_VERSION,
     Author,
+    CommunityNote,
     LinkCard,
     LocalImage,
     Media,
+    Poll,
+    PollOption,
     Post,
     Rendition,
     SnapshotError,
@@ -69,6 +73,18 @@ def full_thread() -> Thread:
             "<p>Second</p>",
             quote=quote,
             card=LinkCard("https://doi.org/10.1000/x", "A paper", "Abstract"),
+            poll=Poll(
+                [PollOption("Widens", 412), PollOption("Narrows", None)],
+                total_votes=509,
+                final=False,
+                ends_at="2021-01-04T17:03:00Z",
+                counted_at="2021-01-03T20:00:00Z",
+                multiple=True,
+                voters=480,
+            ),
+            community_note=CommunityNote(
+                "Context", "<p>Context</p>", created_at="2021-01-05T00:00:00Z"
+            ),
         ),
         Post(
             "3",
@@ -97,8 +113,35 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     save_snapshot(path, thread)
     assert load_snapshot(path) == thread
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert next(iter(data)) == "schema" and data["schema"] == 1
+    assert next(iter(data)) == "schema" and data["schema"] == SCHEMA_VERSION == 2
     assert "📈" in path.read_text(encoding="utf-8")  # stored as readable UTF-8, not escapes
+
+
+def test_schema_1_files_still_load_and_are_written_back_as_schema_2(tmp_path: Path) -> None:
+    thread = full_thread()
+    for post in thread.posts:
+        post.poll = None
+        post.community_note = None
+    path = tmp_path / "x-1.json"
+    save_snapshot(path, thread)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["schema"] = 1
+    for post in data["posts"]:  # a version 1 file never had these keys
+        for each in (post, post["quote"] or {}):
+            each.pop("poll", None), each.pop("community_note", None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded = load_snapshot(path)
+    assert loaded == thread
+    save_snapshot(path, loaded)
+    assert json.loads(path.read_text(encoding="utf-8"))["schema"] == 2
+
+
+def test_poll_helpers_total_and_hidden_counts() -> None:
+    shown = Poll([PollOption("a", 3), PollOption("b", 0)])
+    assert shown.has_counts and shown.total == 3
+    assert Poll([PollOption("a", 3), PollOption("b", 1)], total_votes=9).total == 9
+    hidden = Poll([PollOption("a"), PollOption("b")])
+    assert not hidden.has_counts and hidden.total is None
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(
@@ -137,7 +180,33 @@ def assert_refused_by_name(path: Path, message: str) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(schema=2), "schema 2 is not supported; this version reads schema 1"),
+        (
+            lambda d: d.update(schema=3),
+            "schema 3 is not supported; this version reads schema 1 and 2",
+        ),
+        (lambda d: d.update(schema=True), "schema True is not supported"),
+        (lambda d: d.update(schema="2"), "schema '2' is not supported"),
+        (
+            lambda d: d.update(schema=1),
+            "posts[0]: unknown field(s) community_note, poll in a schema 1 file",
+        ),
+        (
+            lambda d: d["posts"][1]["poll"].update(options=[{"label": "only"}]),
+            "posts[1].poll.options: a poll needs at least two options",
+        ),
+        (
+            lambda d: d["posts"][1]["poll"]["options"][0].update(votes=-1),
+            "posts[1].poll.options[0].votes: a count cannot be negative",
+        ),
+        (
+            lambda d: d["posts"][1]["poll"]["options"][0].update(votes="12"),
+            "posts[1].poll.options[0].votes: expected int, found str",
+        ),
+        (
+            lambda d: d["posts"][1]["poll"].update(final="yes"),
+            "posts[1].poll.final: expected bool, found str",
+        ),
+        (lambda d: d["posts"][1]["community_note"].pop("text"), "community_note.text: is required"),
         (lambda d: d.pop("schema"), "schema None is not supported"),
         (lambda d: d.pop("url"), "url: is required"),
         (lambda d: d.update(posts=[]), "posts: a thread needs at least one post"),

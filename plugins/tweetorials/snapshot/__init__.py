@@ -1,11 +1,15 @@
 """Snapshots: the durable, versioned archive of each thread (see docs/snapshot-format.md)."""
 
 from .model import (
+    READABLE_SCHEMAS,
     SCHEMA_VERSION,
     Author,
+    CommunityNote,
     LinkCard,
     LocalImage,
     Media,
+    Poll,
+    PollOption,
     Post,
     Provenance,
     Rendition,
@@ -16,11 +20,15 @@ from .model import (
 from .store import SnapshotStore, load_snapshot, save_snapshot
 
 __all__ = [
+    "READABLE_SCHEMAS",
     "SCHEMA_VERSION",
     "Author",
+    "CommunityNote",
     "LinkCard",
     "LocalImage",
     "Media",
+    "Poll",
+    "PollOption",
     "Post",
     "Provenance",
     "Rendition",

@@ -22,6 +22,19 @@ The form is YAML because it is the easiest thing for a person to write and revie
         images:
           - file: media/sources/diagram.png   # relative to content/
             alt: What the picture shows, for readers who cannot see it.
+      - text: A post with a poll, transcribed with its counts.
+        poll:
+          options:                     # in the order the platform showed them
+            - {label: It widens, votes: 412}
+            - {label: It stays normal, votes: 97}
+            - It narrows                 # text alone: the count was not visible
+          final: true                  # the counts are the final results
+          ends: 2021-01-13T18:00:00Z   # when the poll closed (or closes)
+          counted: 2021-01-14          # when these counts were read
+          total: 509                   # optional; otherwise the sum of the votes
+        community_note:                # optional: the Community Note shown under it
+          text: Readers added context they thought people might want to know.
+          date: 2021-01-15
 
 It loads into the same :class:`~tweetorials.snapshot.model.Thread` as a fetched snapshot, so
 the rest of the site cannot tell the difference, except that the page says it is an archived
@@ -42,7 +55,10 @@ from ..sanitize import clean_html, text_to_html
 from .model import (
     PROVENANCE_KINDS,
     Author,
+    CommunityNote,
     Media,
+    Poll,
+    PollOption,
     Post,
     Provenance,
     SnapshotError,
@@ -55,8 +71,11 @@ __all__ = ["load_handwritten"]
 _THREAD_KEYS = {"platform", "url", "note", "sample", "posted", "author", "posts", "provenance"}
 _PROVENANCE_KEYS = {"kind", "url", "saved"}
 _AUTHOR_KEYS = {"name", "handle", "url"}
-_POST_KEYS = {"text", "images", "posted", "url"}
+_POST_KEYS = {"text", "images", "posted", "url", "poll", "community_note"}
 _IMAGE_KEYS = {"file", "alt"}
+_POLL_KEYS = {"options", "final", "ends", "counted", "total", "voters", "multiple"}
+_OPTION_KEYS = {"label", "votes"}
+_NOTE_KEYS = {"text", "date"}
 _PROFILE = {
     "x": "https://x.com/{}",
     "bluesky": "https://bsky.app/profile/{}",
@@ -148,14 +167,9 @@ def _post(
     raw: Any, index: int, thread_url: str, platform: str, thread_time: str | None, fail: Any
 ) -> Post:
     where = f"posts[{index - 1}]"
-    if isinstance(raw, str):
-        raw = {"text": raw}
-    if not isinstance(raw, dict):
-        raise fail(f"{where}: expected text or a mapping with text and images")
-    _no_unknown(raw, _POST_KEYS, f"{where}.", fail)
-    text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise fail(f"{where}.text is required")
+    raw, text = _text_or_mapping(
+        raw, _POST_KEYS, where, "text or a mapping with text and images", fail
+    )
     media = []
     for i, image in enumerate(raw.get("images") or []):
         if not isinstance(image, dict):
@@ -172,7 +186,6 @@ def _post(
                 f"{where}.images[{i}].file must be a path inside content/, e.g. media/sources/x.png"
             )
         media.append(Media(kind="image", url=file, alt=str(image.get("alt") or "").strip()))
-    text = text.strip()
     return Post(
         id=str(index),
         url=str(raw.get("url") or thread_url),
@@ -180,6 +193,67 @@ def _post(
         text=text,
         html=_link_mentions(text_to_html(text), platform),
         media=media,
+        poll=_poll(raw["poll"], f"{where}.poll", fail) if raw.get("poll") is not None else None,
+        community_note=_community_note(raw["community_note"], f"{where}.community_note", fail)
+        if raw.get("community_note") is not None
+        else None,
+    )
+
+
+def _poll(raw: Any, where: str, fail: Any) -> Poll:
+    """A transcribed poll: options as ``{label, votes}`` or bare text (count not visible)."""
+    if not isinstance(raw, dict):
+        raise fail(f"{where}: expected a mapping with options (and final, ends, counted)")
+    _no_unknown(raw, _POLL_KEYS, f"{where}.", fail)
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list) or len(raw_options) < 2:
+        raise fail(f"{where}.options is required: a list of at least two answers")
+    options = []
+    for i, option in enumerate(raw_options):
+        owhere = f"{where}.options[{i}]"
+        if isinstance(option, str | int | float) and not isinstance(option, bool):
+            option = {"label": str(option)}
+        if not isinstance(option, dict):
+            raise fail(f"{owhere}: expected the answer's text, or a mapping with label and votes")
+        _no_unknown(option, _OPTION_KEYS, f"{owhere}.", fail)
+        label = option.get("label")
+        if label is None or isinstance(label, bool | dict | list) or not str(label).strip():
+            raise fail(f"{owhere}.label is required (the answer's text)")
+        options.append(PollOption(str(label).strip(), _count(option.get("votes"), owhere, fail)))
+    final = raw.get("final", False)
+    if not isinstance(final, bool):
+        raise fail(f"{where}.final: expected true or false, found {final!r}")
+    multiple = raw.get("multiple", False)
+    if not isinstance(multiple, bool):
+        raise fail(f"{where}.multiple: expected true or false, found {multiple!r}")
+    return Poll(
+        options=options,
+        total_votes=_count(raw.get("total"), f"{where}.total", fail),
+        final=final,
+        ends_at=_time(raw.get("ends"), f"{where}.ends", fail),
+        counted_at=_time(raw.get("counted"), f"{where}.counted", fail),
+        multiple=multiple,
+        voters=_count(raw.get("voters"), f"{where}.voters", fail),
+    )
+
+
+def _count(value: Any, where: str, fail: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise fail(f"{where}: expected a whole number of votes (0 or more), found {value!r}")
+    return value
+
+
+def _community_note(raw: Any, where: str, fail: Any) -> CommunityNote:
+    """A transcribed Community Note: its text, or ``{text, date}``."""
+    raw, text = _text_or_mapping(
+        raw, _NOTE_KEYS, where, "the note's text, or a mapping with text and date", fail
+    )
+    return CommunityNote(
+        text=text,
+        html=text_to_html(text),
+        created_at=_time(raw.get("date"), f"{where}.date", fail),
     )
 
 
@@ -206,6 +280,21 @@ def _time(value: Any, where: str, fail: Any) -> str | None:
     if isinstance(value, dt.date):
         return f"{value.isoformat()}T00:00:00Z"
     raise fail(f"{where}: expected a date like 2021-01-12, found {value!r}")
+
+
+def _text_or_mapping(
+    raw: Any, keys: set[str], where: str, expected: str, fail: Any
+) -> tuple[dict[str, Any], str]:
+    """A bare text stands for ``{text: ...}``; either way the mapping and its stripped text."""
+    if isinstance(raw, str):
+        raw = {"text": raw}
+    if not isinstance(raw, dict):
+        raise fail(f"{where}: expected {expected}")
+    _no_unknown(raw, keys, f"{where}.", fail)
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise fail(f"{where}.text is required")
+    return raw, text.strip()
 
 
 def _no_unknown(mapping: dict[str, Any], known: set[str], prefix: str, fail: Any) -> None:

@@ -15,6 +15,8 @@ dropped the quoted post. The rule is simple: a re-fetch can add and improve, nev
 * Full text beats cut text; non-empty alt text beats empty; an image the media pipeline has
   already processed keeps its local files while its URL is unchanged; a quote, link card or
   media list that disappeared is kept from the archive.
+* Polls and Community Notes follow :mod:`tweetorials.snapshot.merge_extras`: later or final
+  counts replace interim ones, never the other way round, and nothing recorded is erased.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
+from .merge_extras import merge_community_note, merge_poll
 from .model import Author, LinkCard, Media, Post, Thread
 
 __all__ = ["merge", "same_content"]
@@ -50,7 +53,8 @@ def merge(old: Thread | None, new: Thread, now: str) -> Thread:
 
 
 def same_content(a: Thread, b: Thread) -> bool:
-    """True when the two differ at most in fetch times (``fetched_at``, ``last_seen``)."""
+    """True when the two differ at most in fetch times (``fetched_at``, ``last_seen``, and a
+    poll's ``counted_at`` when its counts did not change)."""
     return _without_times(a) == _without_times(b)
 
 
@@ -74,6 +78,8 @@ def _merge_post(old: Post | None, new: Post) -> Post:
     elif old.quote is not None and old.quote.id == new.quote.id:
         post.quote = _merge_post(old.quote, new.quote)
     post.card = _merge_card(old.card, new.card)
+    post.poll = merge_poll(old.poll, new.poll)
+    post.community_note = merge_community_note(old.community_note, new.community_note)
     post.created_at = new.created_at or old.created_at
     if new.author is not None and old.author is not None:
         post.author = _merge_author(old.author, new.author)
@@ -156,7 +162,8 @@ def _without_times(thread: Thread) -> dict:
     data = thread.to_dict()
     data.pop("fetched_at", None)
     for post in data["posts"]:
-        post.pop("last_seen", None)
-        if post.get("quote"):
-            post["quote"].pop("last_seen", None)
+        for each in (post, post.get("quote") or {}):
+            each.pop("last_seen", None)
+            if each.get("poll"):
+                each["poll"].pop("counted_at", None)  # unchanged counts read again
     return data

@@ -8,19 +8,102 @@ The JSON form is documented in ``docs/snapshot-format.md``; :func:`thread_from_d
 Times are ISO 8601 strings in UTC (``2021-01-03T17:02:11Z``): they survive JSON unchanged and
 sort as text (see :mod:`tweetorials.snapshot.times`). ``html`` fields hold HTML that has already been through the sanitiser; ``text``
 fields hold the plain text (for search, titles, social cards and citations).
+
+Schema history: version 1 is the first form; version 2 adds optional fields (polls, community
+notes, ...). A field that a schema introduced carries ``metadata={"since": N}`` (see
+:func:`since`), so the reader refuses it in an older file, where it can only be a mistake, and
+a later addition needs only that one marker.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
 from ..platforms import FETCHED_PLATFORMS, PLATFORMS
 
-SCHEMA_VERSION = 1
+#: The version this code writes.
+SCHEMA_VERSION = 2
+#: Every version this code reads. A version 1 file loads as it always did and is written back
+#: as version 2 (its new fields take their defaults).
+READABLE_SCHEMAS: tuple[int, ...] = (1, 2)
 
 MEDIA_KINDS: tuple[str, ...] = ("image", "video", "gif")
 POST_STATUSES: tuple[str, ...] = ("ok", "deleted", "unavailable")
+
+
+def since(version: int) -> dict[str, int]:
+    """Field metadata for a field that schema ``version`` introduced.
+
+    Use as ``field(default=None, metadata=since(2))``. The reader treats the key as unknown in
+    files of an older schema (they can never have it), and the documentation lists it under
+    that version.
+    """
+    return {"since": version}
+
+
+def field_since(f: Field[Any]) -> int:
+    """The schema version that introduced a dataclass field (1 for the original fields)."""
+    return int(f.metadata.get("since", 1))
+
+
+@dataclass
+class PollOption:
+    """One answer of a poll, in the order the platform showed it.
+
+    ``votes`` is ``None`` when the platform did not show the count (Mastodon hides counts
+    until a poll ends if its author asked for that); never 0 in place of "unknown".
+    """
+
+    label: str
+    votes: int | None = None
+
+
+@dataclass
+class Poll:
+    """A poll on a post, with its counts as they were when the snapshot recorded them.
+
+    Tweetorials ask a question and answer it a few posts later, so the counts are part of the
+    lesson. ``final`` is True only when the platform's answer shows the poll had ended when the
+    counts were read (X ``counts_are_final``; FxTwitter "Final results"; Mastodon ``expired``):
+    interim counts are labelled with ``counted_at`` instead. ``total_votes`` is the platform's
+    total when it gives one (votes, not voters: a multiple-choice poll can have more votes than
+    voters, which ``voters`` records where the platform says).
+    """
+
+    options: list[PollOption]
+    total_votes: int | None = None
+    final: bool = False
+    ends_at: str | None = None  # when the poll closes, or closed
+    counted_at: str | None = None  # when these counts were read (the fetch time)
+    multiple: bool = False  # readers could choose more than one option (Mastodon)
+    voters: int | None = None  # people who voted, where the platform gives it
+
+    @property
+    def has_counts(self) -> bool:
+        """Every option has a count (nothing hidden)."""
+        return bool(self.options) and all(o.votes is not None for o in self.options)
+
+    @property
+    def total(self) -> int | None:
+        """The total to show: the platform's, else the sum of the counts, else ``None``."""
+        if self.total_votes is not None:
+            return self.total_votes
+        if self.has_counts:
+            return sum(o.votes or 0 for o in self.options)
+        return None
+
+
+@dataclass
+class CommunityNote:
+    """Context that X's Community Notes added under a post (readers saw it; so do ours).
+
+    ``html`` is sanitised; ``created_at`` is set when the source gives the note's date.
+    """
+
+    text: str
+    html: str
+    created_at: str | None = None
 
 
 @dataclass
@@ -103,6 +186,8 @@ class Post:
     status: str = "ok"  # one of POST_STATUSES
     last_seen: str | None = None  # when a fetch last saw the post alive
     truncated: bool = False  # the platform cut the text and no source had all of it
+    poll: Poll | None = field(default=None, metadata=since(2))
+    community_note: CommunityNote | None = field(default=None, metadata=since(2))
 
     def numbered_images(self) -> list[tuple[int, Media, bool]]:
         """Every image shown with this post as ``(position, media, in_quote)``, from 1.
@@ -205,20 +290,21 @@ def thread_from_dict(data: Any, where: str = "snapshot") -> Thread:
     ``where`` prefixes every message (usually the file name), so an error reads
     ``content/threads/x-123.json: posts[2].media[0].kind: 'photo' is not one of image, video, gif``.
     """
-    reader = _Reader(where)
-    obj = reader.mapping(data, "")
+    obj = _Reader(where, SCHEMA_VERSION).mapping(data, "")
     schema = obj.get("schema")
-    if schema != SCHEMA_VERSION:
+    if type(schema) is not int or schema not in READABLE_SCHEMAS:
+        readable = " and ".join(str(v) for v in READABLE_SCHEMAS)
         raise SnapshotError(
             f"{where}: schema {schema!r} is not supported; this version reads schema "
-            f"{SCHEMA_VERSION} (re-fetch the thread or upgrade tweetorials)"
+            f"{readable} (re-fetch the thread or upgrade tweetorials)"
         )
-    return reader.thread(obj, "")
+    return _Reader(where, schema).thread(obj, "")
 
 
 class _Reader:
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, schema: int) -> None:
         self.where = where
+        self.schema = schema  # the file's version: fields introduced later are unknown
 
     def fail(self, path: str, message: str) -> SnapshotError:
         location = f"{self.where}: {path.lstrip('.')}" if path else self.where
@@ -259,12 +345,31 @@ class _Reader:
         return value
 
     def unknown_keys(self, obj: dict[str, Any], cls: type, path: str) -> None:
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls) if field_since(f) <= self.schema}
         extra = sorted(set(obj) - known)
         if extra:
             raise self.fail(
-                path, f"unknown field(s) {', '.join(extra)}; known: {', '.join(sorted(known))}"
+                path,
+                f"unknown field(s) {', '.join(extra)} in a schema {self.schema} file; "
+                f"known: {', '.join(sorted(known))}",
             )
+
+    def objects(
+        self, obj: dict[str, Any], key: str, path: str, read: Any, *, required: bool = False
+    ) -> list[Any]:
+        """``read(mapping, path)`` of each object in the list at ``key`` (``[]`` when absent)."""
+        items = self.get(obj, key, path, list, required=required, default=[])
+        return [
+            read(self.mapping(item, f"{path}.{key}[{i}]"), f"{path}.{key}[{i}]")
+            for i, item in enumerate(items)
+        ]
+
+    def optional(self, obj: dict[str, Any], key: str, path: str, read: Any) -> Any:
+        """``read(mapping, path)`` of a nested object, or ``None`` when the key is absent."""
+        value = obj.get(key)
+        if value is None:
+            return None
+        return read(self.mapping(value, f"{path}.{key}"), f"{path}.{key}")
 
     def thread(self, obj: dict[str, Any], path: str) -> Thread:
         self.unknown_keys(obj, Thread, path)
@@ -326,10 +431,7 @@ class _Reader:
             created_at=self.get(obj, "created_at", path, str),
             text=self.get(obj, "text", path, str, default=""),
             html=self.get(obj, "html", path, str, default=""),
-            media=[
-                self.media(self.mapping(m, f"{path}.media[{i}]"), f"{path}.media[{i}]")
-                for i, m in enumerate(self.get(obj, "media", path, list, default=[]))
-            ],
+            media=self.objects(obj, "media", path, self.media),
             quote=self.post(self.mapping(quote, f"{path}.quote"), f"{path}.quote")
             if quote
             else None,
@@ -340,6 +442,44 @@ class _Reader:
             status=self.choice(obj, "status", path, POST_STATUSES, "ok"),
             last_seen=self.get(obj, "last_seen", path, str),
             truncated=self.get(obj, "truncated", path, bool, default=False),
+            poll=self.optional(obj, "poll", path, self.poll),
+            community_note=self.optional(obj, "community_note", path, self.community_note),
+        )
+
+    def poll(self, obj: dict[str, Any], path: str) -> Poll:
+        self.unknown_keys(obj, Poll, path)
+        options = self.objects(obj, "options", path, self.poll_option, required=True)
+        if len(options) < 2:
+            raise self.fail(f"{path}.options", "a poll needs at least two options")
+        return Poll(
+            options=options,
+            total_votes=self.count(obj, "total_votes", path),
+            final=self.get(obj, "final", path, bool, default=False),
+            ends_at=self.get(obj, "ends_at", path, str),
+            counted_at=self.get(obj, "counted_at", path, str),
+            multiple=self.get(obj, "multiple", path, bool, default=False),
+            voters=self.count(obj, "voters", path),
+        )
+
+    def poll_option(self, obj: dict[str, Any], path: str) -> PollOption:
+        self.unknown_keys(obj, PollOption, path)
+        return PollOption(
+            label=self.get(obj, "label", path, str, required=True),
+            votes=self.count(obj, "votes", path),
+        )
+
+    def count(self, obj: dict[str, Any], key: str, path: str) -> int | None:
+        value: int | None = self.get(obj, key, path, int)
+        if value is not None and value < 0:
+            raise self.fail(f"{path}.{key}", f"a count cannot be negative, found {value}")
+        return value
+
+    def community_note(self, obj: dict[str, Any], path: str) -> CommunityNote:
+        self.unknown_keys(obj, CommunityNote, path)
+        return CommunityNote(
+            text=self.get(obj, "text", path, str, required=True),
+            html=self.get(obj, "html", path, str, default=""),
+            created_at=self.get(obj, "created_at", path, str),
         )
 
     def media(self, obj: dict[str, Any], path: str) -> Media:
@@ -360,25 +500,22 @@ class _Reader:
 
     def local(self, obj: dict[str, Any], path: str) -> LocalImage:
         self.unknown_keys(obj, LocalImage, path)
-        renditions = []
-        for i, raw in enumerate(self.get(obj, "renditions", path, list, default=[])):
-            rpath = f"{path}.renditions[{i}]"
-            r = self.mapping(raw, rpath)
-            self.unknown_keys(r, Rendition, rpath)
-            renditions.append(
-                Rendition(
-                    width=self.get(r, "width", rpath, int, required=True),
-                    height=self.get(r, "height", rpath, int, required=True),
-                    webp=self.get(r, "webp", rpath, str, required=True),
-                    fallback=self.get(r, "fallback", rpath, str, required=True),
-                )
-            )
+        renditions = self.objects(obj, "renditions", path, self.rendition)
         return LocalImage(
             sha256=self.get(obj, "sha256", path, str, required=True),
             width=self.get(obj, "width", path, int, required=True),
             height=self.get(obj, "height", path, int, required=True),
             original=self.get(obj, "original", path, str, required=True),
             renditions=renditions,
+        )
+
+    def rendition(self, obj: dict[str, Any], path: str) -> Rendition:
+        self.unknown_keys(obj, Rendition, path)
+        return Rendition(
+            width=self.get(obj, "width", path, int, required=True),
+            height=self.get(obj, "height", path, int, required=True),
+            webp=self.get(obj, "webp", path, str, required=True),
+            fallback=self.get(obj, "fallback", path, str, required=True),
         )
 
     def card(self, obj: dict[str, Any], path: str) -> LinkCard:
