@@ -58,13 +58,20 @@ class NewEntry:
     url: str
     specialties: tuple[str, ...]
     tags: tuple[str, ...] = ()
+    platform: str | None = None  # ``manual`` for a copy with no post address (import)
+    snapshot: str | None = None  # the snapshot's file name, when the URL does not give it
     title: str | None = None
     added: dt.date | None = None
     note: str | None = None
 
     def as_data(self) -> dict[str, Any]:
         """What YAML must read back for this entry (the note normalised as it is written)."""
-        data: dict[str, Any] = {"url": self.url, "specialties": list(self.specialties)}
+        data: dict[str, Any] = {"url": self.url}
+        if self.platform is not None:
+            data["platform"] = self.platform
+        if self.snapshot is not None:
+            data["snapshot"] = self.snapshot
+        data["specialties"] = list(self.specialties)
         if self.tags:
             data["tags"] = list(self.tags)
         if self.title is not None:
@@ -242,6 +249,9 @@ def _append_flow(text: str, seq: SequenceNode, entry: NewEntry) -> _Edit:
     """``threads: [{...}, {...}]`` gets ``, {...}`` after its last item."""
     last = seq.value[-1]
     parts = [f"url: {yaml_scalar(entry.url, flow=True)}"]
+    for name, value in (("platform", entry.platform), ("snapshot", entry.snapshot)):
+        if value is not None:
+            parts.append(f"{name}: {yaml_scalar(value, flow=True)}")
     parts.append(f"specialties: {_flow_list(entry.specialties)}")
     if entry.tags:
         parts.append(f"tags: {_flow_list(entry.tags)}")
@@ -289,6 +299,9 @@ def _block_lines(entry: NewEntry, dash_col: int, gap: int, style: _Style) -> lis
     pad = " " * key_col
     first = " " * dash_col + "-" + " " * (gap - 1)
     lines = [f"{first}url: {yaml_scalar(entry.url)}"]
+    for name, value in (("platform", entry.platform), ("snapshot", entry.snapshot)):
+        if value is not None:
+            lines.append(f"{pad}{name}: {yaml_scalar(value)}")
 
     def add_list(name: str, values: tuple[str, ...]) -> None:
         if not style.block_lists:

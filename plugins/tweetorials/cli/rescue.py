@@ -18,16 +18,19 @@ Exit codes: 0 imported (warnings, such as an image the export does not hold, are
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import CatalogError, parse_catalog, read_catalog_text
 from ..files import atomic_write_text
+from ..platforms import UnsupportedURL, parse_post_url
 from ..rescue.archive import open_source
 from ..rescue.build import build_thread
 from ..rescue.errors import RefusedImport
 from ..rescue.export import Export
+from ..rescue.handwritten_out import handwritten_yaml
 from ..rescue.media import archive_imported_media
 from ..rescue.registry import detect
 from ..rescue.selfthread import SelfThread, candidates, find_post, self_thread
@@ -121,22 +124,63 @@ def _import(args: argparse.Namespace) -> _Result:
         catalog = parse_catalog(text, catalog_path)
     except CatalogError as exc:
         raise RefusedImport(f"{exc.lines()[0]} (fix threads.yaml first)") from None
+    store = SnapshotStore(threads_dir(args))
     with open_source(Path(args.source)) as files:
         export = detect(files).read(files)
         chosen = _choose(export, args.thread, args.source)
         thread = build_thread(export, chosen)
         plan = plan_entry(
-            catalog, text, thread, specialties=args.specialties, tags=args.tags, title=args.title
+            catalog,
+            text,
+            thread,
+            specialties=args.specialties,
+            tags=args.tags,
+            title=args.title,
+            snapshot=manual_slug(thread),
         )
-        store = SnapshotStore(threads_dir(args))
-        old = _existing_snapshot(store, plan.slug)
         warnings = list(export.warnings)
-        warnings += archive_imported_media(thread, export.media, content_dir(args) / "media")
-    merged = merge(old, thread, export.saved)
-    path = store.save(plan.slug, merged)
+        if export.handwritten:
+            path = _write_handwritten(store, plan.slug, thread)
+        else:
+            old = _existing_snapshot(store, plan.slug)
+            warnings += archive_imported_media(thread, export.media, content_dir(args) / "media")
+            thread = merge(old, thread, export.saved)
+            path = store.save(plan.slug, thread)
     if plan.new_text is not None:
         atomic_write_text(catalog_path, plan.new_text)
-    return _Result(path, merged, chosen, plan, warnings)
+    return _Result(path, thread, chosen, plan, warnings)
+
+
+def _write_handwritten(store: SnapshotStore, slug: str, thread: Thread) -> Path:
+    """Write the YAML for review; never over a reviewed copy or a fetched snapshot."""
+    text = handwritten_yaml(thread)
+    target = store.root / f"{slug}.yaml"
+    existing = store.find(slug)
+    if existing is not None and existing.suffix not in HANDWRITTEN_SUFFIXES:
+        raise RefusedImport(
+            f"{existing} archives this thread from the platform already; an unrolled copy would "
+            "hide it (the fetched snapshot is the better copy)"
+        )
+    if existing is not None and existing.read_text(encoding="utf-8") != text:
+        raise RefusedImport(
+            f"{existing} exists and differs from this import (edited in review?); "
+            "it was left as it is; move it away to import again"
+        )
+    if existing is None:
+        atomic_write_text(target, text)
+    return target
+
+
+def manual_slug(thread: Thread) -> str | None:
+    """The snapshot name of a copy with no post address: the author and the first words."""
+    try:
+        parse_post_url(thread.url)
+        return None
+    except UnsupportedURL:
+        pass
+    words = re.findall(r"[a-z0-9]+", thread.posts[0].text.lower())[:6]
+    slug = "-".join([*re.findall(r"[a-z0-9]+", thread.author.handle.lower()), *words])
+    return slug[:80].strip("-") or "unrolled-thread"
 
 
 def _choose(export: Export, wanted: str | None, source: str) -> SelfThread:

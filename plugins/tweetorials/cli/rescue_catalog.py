@@ -37,8 +37,13 @@ def plan_entry(
     specialties: list[str],
     tags: list[str],
     title: str | None,
+    snapshot: str | None = None,
 ) -> EntryPlan:
-    """The entry for ``thread`` (listed already, or appended); refused in one line if it cannot be."""
+    """The entry for ``thread`` (listed already, or appended); refused in one line if it cannot be.
+
+    ``snapshot`` names the snapshot file of a copy whose URL is not a post's (an unroll that
+    only names the author): the entry is then ``platform: manual`` with that ``snapshot:``.
+    """
     name = catalog.path.name
     existing = catalog.find(thread.url)
     if existing is not None:
@@ -55,6 +60,8 @@ def plan_entry(
         tags=tuple(dict.fromkeys(t.strip() for t in tags)),
         title=title.strip() if title else None,
         added=dt.date.today(),
+        platform="manual" if snapshot else None,
+        snapshot=snapshot,
     )
     try:
         insertion = append_entry(text, entry)

@@ -16,9 +16,10 @@ __all__ = ["detect", "importers"]
 
 def importers() -> list[Importer]:
     """Every registered format, most specific first."""
+    from .unrolled import UnrolledCopy
     from .x_archive import XArchive
 
-    return [XArchive()]
+    return [XArchive(), UnrolledCopy()]
 
 
 def detect(files: SourceFiles) -> Importer:
