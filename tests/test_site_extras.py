@@ -110,24 +110,28 @@ def test_credibility_panel(page: Path) -> None:
 
 def test_citation_text_and_files(page: Path, out: Path) -> None:
     html = soup(page)
-    text = html.select_one("#citation-ama").get_text()
     slug = page.parent.name
-    assert text == (
-        f"{AUTHOR} (@zoe_md). {TITLE} [thread]. X (Twitter). Posted March 1, 2025. "
-        "Accessed November 1, 2026. https://x.com/zoe/status/1 (archived copy, Tweetorials "
-        f"Library: {SITEURL}/threads/{slug}/)"
+    # A name that is not reliably a person's stays one literal name, degree dropped; the
+    # text is the first post's opening words (numbering and links left out), unescaped.
+    assert html.select_one("#citation-ama").get_text() == (
+        'Zoë "<b>Ångström</b>" [@zoe_md]. Sodium, water and the brain: Na < 135 & <b>symptoms. '
+        "X (Twitter). Posted March 1, 2025. Accessed November 1, 2026. https://x.com/zoe/status/1"
+    )
+    assert html.select_one("#citation-archive").get_text() == (
+        f"Archived copy: Tweetorials Library. {SITEURL}/threads/{slug}/"
     )
     hrefs = [a["href"] for a in html.select(".citation-files a")]
-    assert hrefs == [
+    assert hrefs[:3] == [
         f"{SITEURL}/threads/{slug}/citation.bib",
         f"{SITEURL}/threads/{slug}/citation.ris",
+        f"{SITEURL}/threads/{slug}/citation.json",
     ]
     bib = (page.parent / "citation.bib").read_text(encoding="utf-8")
-    assert r"title = {{Sodium </script> \& \{water\}: Zoë’s “rules”} [thread]}" in bib
-    assert bib.startswith("@misc{zoe_md2025sodium,")
+    assert r"title = {Sodium, water and the brain: Na < 135 \& <b>symptoms.}" in bib
+    assert bib.startswith("@online{zoe_md2025sodium,")
     ris = (page.parent / "citation.ris").read_bytes().decode("utf-8")
-    assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
-    assert f"UR  - {SITEURL}/threads/{slug}/\r\n" in ris
+    assert ris.startswith("TY  - BLOG\r\n") and ris.endswith("ER  - \r\n")
+    assert f"N1  - Archived copy: Tweetorials Library. {SITEURL}/threads/{slug}/" in ris
 
 
 def test_previous_and_next_stay_in_the_first_specialty(out: Path, page: Path) -> None:

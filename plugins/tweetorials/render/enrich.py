@@ -5,24 +5,23 @@ written, so each value is computed once in Python and the theme's ``partials/`` 
 out. Everything lands in ``view.extra`` (``view = article.tweetorial``):
 
 ``references``  list of :class:`~.references.Reference`
-``citation``    :class:`CitationView` (AMA text, BibTeX, RIS, and where the files are written)
+``citation``    :class:`~.citation_files.CitationView` (AMA text, BibTeX, RIS, CSL-JSON,
+                Highwire tags, and where the files are written)
 ``prevnext``    :class:`Neighbours` within the thread's first specialty
 ``meta``        :class:`~.structured_data.PageMeta` (canonical URL, description, JSON-LD, card)
 
-:func:`write_citation_files` (``article_writer_finalized``) writes ``citation.bib`` and
-``citation.ris`` beside each thread's ``index.html``.
+:func:`write_citation_files` (``article_writer_finalized``, from :mod:`.citation_files`)
+writes each thread's citation files beside its ``index.html`` and one CSL-JSON per specialty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .citation import CitationData, ama_citation, bibtex_entry, citation_key, ris_record
+from .citation_files import CitationView, citation_view, write_citation_files
 from .feeds import FEED_TEXT_KEY
 from .references import find_references
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
@@ -40,16 +39,6 @@ log = logging.getLogger(__name__)
 
 #: Settings key holding ``{save_as: datetime}`` for the thread pages, read by the sitemap.
 LASTMOD_KEY = "_TWEETORIALS_LASTMOD"
-
-
-@dataclass(frozen=True)
-class CitationView:
-    text: str  # AMA style, plain text
-    bibtex: str
-    ris: str
-    bib_path: str  # site-relative, e.g. threads/slug/citation.bib
-    ris_path: str
-    key: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +67,14 @@ def enrich_threads(generator: Any) -> None:
         view.extra["archived_on"] = view.archived or _added(view)
         refs = find_references(view.thread)
         view.extra["references"] = refs
-        view.extra["citation"] = _citation(view, article, site)
+        view.extra["citation"] = citation_view(
+            view,
+            save_as=article.save_as,
+            archive_url=site.absolute(article.url),
+            site_name=site.name,
+            accessed=view.extra["archived_on"],  # type: ignore[arg-type]
+            settings=settings,
+        )
         canonical = site.absolute(article.url)
         specialty_urls = {
             s.slug: site.absolute(_specialty_url(settings, s.slug)) for s in view.specialties
@@ -103,51 +99,6 @@ def enrich_threads(generator: Any) -> None:
         feed_text[article.url] = (view.title, view.summary)
         lastmod[article.save_as] = view.extra["archived_on"] or article.date
     _link_neighbours(threads, settings)
-
-
-def write_citation_files(generator: Any, writer: Any) -> None:
-    """Write each thread's ``citation.bib`` and ``citation.ris`` into the output folder."""
-    output = Path(writer.output_path)
-    count = 0
-    for article in generator.articles:
-        view: ThreadView | None = getattr(article, "tweetorial", None)
-        citation = view.extra.get("citation") if view else None
-        if not isinstance(citation, CitationView):
-            continue
-        # Output files are rebuilt every time, so plain writes will do; bytes, because RIS
-        # asks for CRLF line ends and text mode would translate them on some systems.
-        for rel, text in ((citation.bib_path, citation.bibtex), (citation.ris_path, citation.ris)):
-            path = output / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8"))
-        count += 1
-    log.info("tweetorials: citation files written for %d threads", count)
-
-
-def _citation(view: ThreadView, article: Any, site: SiteInfo) -> CitationView:
-    author = view.thread.author
-    handle = author.handle if view.thread.platform != "manual" or author.handle else ""
-    data = CitationData(
-        author=author.name,
-        handle=handle,
-        title=view.title,
-        platform="" if view.thread.platform == "manual" else view.platform_name,
-        posted=view.posted,
-        archived=view.extra.get("archived_on"),  # type: ignore[arg-type]
-        url=view.thread.url,
-        archive_url=site.absolute(article.url),
-        site_name=site.name,
-        key=citation_key(handle or author.name, view.posted, view.title),
-    )
-    folder = posixpath.dirname(article.save_as.replace("\\", "/"))
-    return CitationView(
-        text=ama_citation(data),
-        bibtex=bibtex_entry(data),
-        ris=ris_record(data),
-        bib_path=posixpath.join(folder, "citation.bib"),
-        ris_path=posixpath.join(folder, "citation.ris"),
-        key=data.key,
-    )
 
 
 def _added(view: ThreadView) -> dt.datetime | None:
