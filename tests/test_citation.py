@@ -79,6 +79,8 @@ def test_excerpt_is_about_the_first_20_words_without_numbering_or_links() -> Non
     text = "1/ " + " ".join(f"w{i}" for i in range(30)) + " https://t.co/x"
     assert excerpt(text) == " ".join(f"w{i}" for i in range(20)) + "…"
     assert excerpt("🧵 (1/n) Short one, https://t.co/abc done.") == "Short one, done."
+    assert excerpt("1/ Next, look") == "Next, look"  # the N of "Next" is not "1/n"
+    assert excerpt("(2/12) Then") == "Then"
     assert excerpt("") == ""
 
 

@@ -189,8 +189,10 @@ def test_a_long_realistic_thread_fits_the_budget_but_for_its_own_words(built: Pa
 
 def test_a_long_realistic_thread_does_not_grow(built: Path) -> None:
     """The long thread must not get heavier (33,318 bytes when measured, 7.6 KB gzipped; a
-    little slack for wording)."""
-    assert _weight(built / "threads" / LONG / "index.html", built) < 33_800
+    little slack for wording). Issue 11 added the Highwire tags Zotero's connector reads
+    (citation_title with the opening words, author, date, address, DC.type: about 420 bytes;
+    33,444 -> 33,904 with the CSL-JSON links), hence 34,300."""
+    assert _weight(built / "threads" / LONG / "index.html", built) < 34_300
 
 
 def test_listing_pages_load_the_extra_stylesheet_and_threads_do_not(built: Path) -> None:

@@ -74,7 +74,7 @@ _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
 # non-ASCII) is percent-encoded so that a BibTeX url field stays balanced and unambiguous.
 _URL_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 # Thread numbering at the start of a post ("1/", "1/7", "(1/n)", "🧵") is not the author's text.
-_NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*/\s*(?:\d{1,3}|n)?\)?\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*/(?:\s*\d{1,3}\b|n\b)?\)?\s*")
 _LINK = re.compile(r"https?://\S+")
 
 
