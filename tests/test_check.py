@@ -228,3 +228,26 @@ def test_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert f"usage: tweetorials {command}" in out
     assert "``" not in out and ":func:" not in out and ":class:" not in out
+
+
+def test_threads_whose_last_fetch_left_a_caveat_are_listed(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The caveat is archived in the snapshot, so `check` can say it long after the fetch."""
+    store = SnapshotStore(site / "content" / "threads")
+    archived = store.load("x-100")
+    assert archived is not None
+    caveat = "FxTwitter gave no thread list; posts after the first may be missing; add `last: ...`"
+    archived.caveats = [caveat]
+    store.save("x-100", archived)
+    assert [(line, m) for line, m in notices(site) if "may be incomplete" in m] == [
+        (5, f"https://x.com/archived/status/100 may be incomplete: {caveat}")
+    ]
+    assert main(["check", "--catalog", str(site / "threads.yaml")]) == EXIT_OK
+    assert f"threads.yaml:5: https://x.com/archived/status/100 may be incomplete: {caveat}" in (
+        capsys.readouterr().out
+    )
+    # A complete fetch records no caveat, and the notice goes away.
+    archived.caveats = []
+    store.save("x-100", archived)
+    assert not [m for _, m in notices(site) if "may be incomplete" in m]

@@ -274,6 +274,9 @@ def test_fxtwitter_status_without_thread_list(source: XSource) -> None:
     [photo] = post.media
     assert (photo.kind, photo.alt, photo.width) == ("image", "", 1024)
     assert "t.co" not in post.html
+    # `thread: null`: the single post is archived, but never passed off as the whole thread.
+    [caveat] = thread.caveats
+    assert caveat.startswith("FxTwitter gave no thread list; posts after the first may be missing")
 
 
 def test_fxtwitter_v1_status_alt_text() -> None:
@@ -601,7 +604,8 @@ def test_without_last_the_walk_starts_at_the_catalog_post(source: XSource) -> No
     assert caveat.startswith("only 2 posts archived: FxTwitter failed")
     assert "add `last: <URL of the thread's last post>`" in caveat
     assert "tweetorials fetch --only https://x.com/ada_md/status/1002" in caveat
-    assert "caveats" not in thread.to_dict()  # told, not archived
+    # Archived too, so the build log and `tweetorials check` can repeat it later.
+    assert thread.to_dict()["caveats"] == [caveat]
 
 
 def test_a_last_equal_to_the_url_means_a_one_post_thread_without_caveat(source: XSource) -> None:
@@ -793,3 +797,77 @@ def test_fixture_payload_is_not_mutated() -> None:
     before = copy.deepcopy(payload)
     post_from_syndication(payload)
     assert payload == before
+
+
+# -- FxTwitter `thread: null` (crafted: tests/fixtures/x/crafted_fxtwitter_thread_null_es.json) --
+
+LUCIA = {
+    "id_str": "4400000001",
+    "name": "Dra. Lucía Medina (ficticia)",
+    "screen_name": "dra_lucia_med",
+    "profile_image_url_https": "https://pbs.twimg.com/profile_images/44/lucia_normal.jpg",
+}
+NULL_ID = "1850000000000000001"
+
+
+def null_thread_answer(mock: respx.MockRouter, *, one_post_list: bool = False) -> None:
+    payload = load("crafted_fxtwitter_thread_null_es.json")
+    if one_post_list:
+        payload["thread"] = [payload["status"]]
+    mock.get(f"{FX}/2/thread/{NULL_ID}").mock(return_value=httpx.Response(200, json=payload))
+
+
+def lucia_chain() -> tuple[dict, dict, dict]:
+    first = tweet(NULL_ID, "1/ Hilo: ¿por qué la hiperpotasemia ensancha el QRS?", user=LUCIA)
+    second = reply("1850000000000000002", "2/ El potencial de reposo sube…", first, user=LUCIA)
+    third = reply("1850000000000000003", "3/ Y la conducción se enlentece.", second, user=LUCIA)
+    return first, second, third
+
+
+@pytest.mark.parametrize("one_post_list", [False, True])
+def test_thread_null_without_last_archives_the_post_with_a_caveat(
+    source: XSource, one_post_list: bool
+) -> None:
+    with respx.mock() as mock:
+        null_thread_answer(mock, one_post_list=one_post_list)
+        thread = source.fetch(ref(NULL_ID, "dra_lucia_med"))
+    assert [p.id for p in thread.posts] == [NULL_ID] and thread.source == "fxtwitter"
+    assert thread.caveats == [
+        "FxTwitter gave no thread list; posts after the first may be missing; add "
+        "`last: <URL of the thread's last post>` to this entry, then run "
+        f"`tweetorials fetch --only https://x.com/dra_lucia_med/status/{NULL_ID}`"
+    ]
+    roundtrip(thread)
+
+
+def test_thread_null_with_last_is_completed_by_the_syndication_walk(source: XSource) -> None:
+    first, second, third = lucia_chain()
+    with respx.mock() as mock:
+        null_thread_answer(mock)
+        route = syn_route(mock, {t["id_str"]: t for t in (first, second, third)})
+        thread = source.fetch(
+            ref(NULL_ID, "dra_lucia_med"), last=ref(third["id_str"], "dra_lucia_med")
+        )
+    assert [c.request.url.params["id"] for c in route.calls] == [third["id_str"], second["id_str"]]
+    assert [p.id for p in thread.posts] == [NULL_ID, second["id_str"], third["id_str"]]
+    assert thread.source == "fxtwitter+syndication" and thread.caveats == []
+
+
+def test_thread_null_with_last_that_cannot_be_walked_keeps_the_caveat(source: XSource) -> None:
+    with respx.mock() as mock:
+        null_thread_answer(mock)
+        syn_route(mock, {})  # every syndication answer is a 404
+        thread = source.fetch(
+            ref(NULL_ID, "dra_lucia_med"), last=ref("1850000000000000003", "dra_lucia_med")
+        )
+    assert [p.id for p in thread.posts] == [NULL_ID]
+    [caveat] = thread.caveats
+    assert caveat.startswith("FxTwitter gave no thread list and the syndication walk up from")
+    assert caveat.endswith("posts after the first may be missing")
+
+
+def test_a_one_post_thread_declared_by_last_has_no_caveat(source: XSource) -> None:
+    with respx.mock() as mock:
+        null_thread_answer(mock)
+        thread = source.fetch(ref(NULL_ID, "dra_lucia_med"), last=ref(NULL_ID))
+    assert [p.id for p in thread.posts] == [NULL_ID] and thread.caveats == []

@@ -2,8 +2,9 @@
 
 Problems (exit 2): a catalog that does not load, a snapshot file that is broken. Notices
 (exit 0, or 2 with ``--strict`` for missing alt text): threads waiting for a fetch, images
-without alt text, snapshots older than ``--max-age`` days, snapshot files no entry uses, and
-entries whose author asked to be excluded.
+without alt text, snapshots whose last fetch left a caveat (posts that may be missing),
+snapshots older than ``--max-age`` days, snapshot files no entry uses, and entries whose
+author asked to be excluded.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def inspect(
             )
             continue
         report.snapshots += 1
+        for caveat in thread.caveats:
+            report.notices.append((entry.line, f"{entry.url} may be incomplete: {caveat}"))
         for post_no, post in enumerate(thread.posts, start=1):
             for image_no, media, in_quote in post.numbered_images():
                 note = entry.image_note(post_no, image_no)

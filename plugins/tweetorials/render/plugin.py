@@ -205,6 +205,8 @@ def inject_threads(generator: Any) -> None:
         if catalog.exclusion_for(entry, thread.author_key):
             excluded += 1
             continue
+        for caveat in thread.caveats:  # what the last fetch could not vouch for, e.g. missing posts
+            log.warning("%s:%d: %s: %s", catalog.path.name, entry.line, entry.url, caveat)
         report = ensure_local_media(thread, state.settings.content)
         for where, reason in report.failures:
             log.warning(

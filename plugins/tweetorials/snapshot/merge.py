@@ -12,11 +12,12 @@ dropped the quoted post. The rule is simple: a re-fetch can add and improve, nev
 * Posts in the archive but absent from the fetch keep their text and media, become
   ``"deleted"`` (unless already marked otherwise) and keep the ``last_seen`` of the last fetch
   that saw them; they stay where they were in the thread.
-* Full text beats cut text; non-empty alt text beats empty; an image the media pipeline has
-  already processed keeps its local files while its URL is unchanged; a quote, link card or
-  media list that disappeared is kept from the archive.
+* Full text beats cut text; non-empty alt text beats empty; an image or video the media
+  pipeline has already archived keeps its local files while its URL is unchanged; a quote,
+  link card, media list or post language that disappeared is kept from the archive.
 * Polls and Community Notes follow :mod:`tweetorials.snapshot.merge_extras`: later or final
   counts replace interim ones, never the other way round, and nothing recorded is erased.
+* The thread's ``caveats`` are the latest fetch's own: a complete fetch clears them.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def merge(old: Thread | None, new: Thread, now: str) -> Thread:
 
 def same_content(a: Thread, b: Thread) -> bool:
     """True when the two differ at most in fetch times (``fetched_at``, ``last_seen``, and a
-    poll's ``counted_at`` when its counts did not change)."""
+    poll's ``counted_at`` when its counts did not change) and in the fetch's caveats, which
+    describe the fetch rather than the thread."""
     return _without_times(a) == _without_times(b)
 
 
@@ -81,6 +83,7 @@ def _merge_post(old: Post | None, new: Post) -> Post:
     post.poll = merge_poll(old.poll, new.poll)
     post.community_note = merge_community_note(old.community_note, new.community_note)
     post.created_at = new.created_at or old.created_at
+    post.lang = new.lang or old.lang
     if new.author is not None and old.author is not None:
         post.author = _merge_author(old.author, new.author)
     elif new.author is None:
@@ -122,6 +125,7 @@ def _merge_media_list(old: list[Media], new: list[Media]) -> list[Media]:
 def _merge_media(old: Media | None, new: Media) -> Media:
     if old is None:
         return new
+    video = new.video or copy.deepcopy(old.video)
     return replace(
         new,
         alt=new.alt if new.alt.strip() else old.alt,
@@ -130,6 +134,8 @@ def _merge_media(old: Media | None, new: Media) -> Media:
         link=new.link or old.link,
         local=new.local or copy.deepcopy(old.local),
         error=new.error if new.local is not None else (new.error or old.error),
+        video=video,
+        video_error=None if video is not None else (new.video_error or old.video_error),
     )
 
 
@@ -161,6 +167,7 @@ def _merge_author(old: Author, new: Author) -> Author:
 def _without_times(thread: Thread) -> dict:
     data = thread.to_dict()
     data.pop("fetched_at", None)
+    data.pop("caveats", None)
     for post in data["posts"]:
         for each in (post, post.get("quote") or {}):
             each.pop("last_seen", None)

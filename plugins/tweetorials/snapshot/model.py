@@ -132,6 +132,28 @@ class LocalImage:
 
 
 @dataclass
+class LocalVideo:
+    """An archived MP4, served from the site (``media/ab/ab12….mp4``).
+
+    Named by the SHA-256 of its bytes like images, so a video posted twice is stored once
+    and a second fetch finds it on disk instead of downloading it again.
+    """
+
+    sha256: str
+    file: str  # path relative to the site root
+    bytes: int
+
+
+@dataclass(frozen=True)
+class VideoVariant:
+    """One MP4 version of a video, as a source lists it; ``bitrate`` in bits per second."""
+
+    url: str
+    bitrate: int | None = None
+    duration: float | None = None  # seconds, to estimate the size before downloading
+
+
+@dataclass
 class Media:
     """A picture, video or GIF attached to a post.
 
@@ -149,6 +171,15 @@ class Media:
     link: str | None = None
     local: LocalImage | None = None
     error: str | None = None
+    #: The archived MP4 of a video or GIF, and why it is not archived when it is not (over
+    #: the size cap, not MP4, ...): the page then shows the poster and says so.
+    video: LocalVideo | None = field(default=None, metadata=since(2))
+    video_error: str | None = field(default=None, metadata=since(2))
+    #: MP4 versions the source offered, best first (never archived: the fetch picks the
+    #: best one under the size cap and only the result is kept).
+    variants: list[VideoVariant] = field(
+        default_factory=list, compare=False, metadata={"archived": False}
+    )
 
 
 @dataclass
@@ -188,6 +219,8 @@ class Post:
     truncated: bool = False  # the platform cut the text and no source had all of it
     poll: Poll | None = field(default=None, metadata=since(2))
     community_note: CommunityNote | None = field(default=None, metadata=since(2))
+    #: The post's language as its platform recorded it (BCP 47: ``es``, ``pt-BR``).
+    lang: str | None = field(default=None, metadata=since(2))
 
     def numbered_images(self) -> list[tuple[int, Media, bool]]:
         """Every image shown with this post as ``(position, media, in_quote)``, from 1.
@@ -242,9 +275,10 @@ class Thread:
     note: str = ""  # provenance note for hand-written snapshots
     provenance: Provenance | None = None  # set by ``tweetorials import``
     schema: int = SCHEMA_VERSION
-    #: What the fetch wants a maintainer to know, e.g. that posts may be missing. Reported by
-    #: ``tweetorials fetch``, never archived (not part of the JSON form).
-    caveats: list[str] = field(default_factory=list, compare=False, metadata={"archived": False})
+    #: What the last fetch wants a maintainer to know, e.g. that posts after the first may be
+    #: missing. Archived so that the build log and ``tweetorials check`` can say it long after
+    #: the fetch; a later fetch replaces them with its own (none when it was complete).
+    caveats: list[str] = field(default_factory=list, metadata=since(2))
 
     @property
     def author_key(self) -> str | None:
@@ -345,7 +379,11 @@ class _Reader:
         return value
 
     def unknown_keys(self, obj: dict[str, Any], cls: type, path: str) -> None:
-        known = {f.name for f in fields(cls) if field_since(f) <= self.schema}
+        known = {
+            f.name
+            for f in fields(cls)
+            if field_since(f) <= self.schema and f.metadata.get("archived", True)
+        }
         extra = sorted(set(obj) - known)
         if extra:
             raise self.fail(
@@ -393,7 +431,15 @@ class _Reader:
             provenance=self.provenance(self.mapping(provenance, f"{path}.provenance"))
             if provenance
             else None,
+            caveats=self.strings(obj, "caveats", path),
         )
+
+    def strings(self, obj: dict[str, Any], key: str, path: str) -> list[str]:
+        values: list[Any] = self.get(obj, key, path, list, default=[])
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{path}.{key}[{i}]", f"expected str, found {type(value).__name__}")
+        return list(values)
 
     def provenance(self, obj: dict[str, Any]) -> Provenance:
         path = ".provenance"
@@ -444,6 +490,7 @@ class _Reader:
             truncated=self.get(obj, "truncated", path, bool, default=False),
             poll=self.optional(obj, "poll", path, self.poll),
             community_note=self.optional(obj, "community_note", path, self.community_note),
+            lang=self.get(obj, "lang", path, str),
         )
 
     def poll(self, obj: dict[str, Any], path: str) -> Poll:
@@ -496,6 +543,16 @@ class _Reader:
             if local
             else None,
             error=self.get(obj, "error", path, str),
+            video=self.optional(obj, "video", path, self.video),
+            video_error=self.get(obj, "video_error", path, str),
+        )
+
+    def video(self, obj: dict[str, Any], path: str) -> LocalVideo:
+        self.unknown_keys(obj, LocalVideo, path)
+        return LocalVideo(
+            sha256=self.get(obj, "sha256", path, str, required=True),
+            file=self.get(obj, "file", path, str, required=True),
+            bytes=self.get(obj, "bytes", path, int, required=True),
         )
 
     def local(self, obj: dict[str, Any], path: str) -> LocalImage:

@@ -70,15 +70,13 @@ class XSource:
     def fetch(self, ref: PostRef, *, last: PostRef | None = None) -> Thread:
         """The author's thread containing ``ref`` (ending at ``last`` when given)."""
         try:
-            thread = self._from_fxtwitter(ref)
+            thread, listed = self._from_fxtwitter(ref)
         except ThreadUnavailable:
             raise
         except FetchError as exc:
             first_error = exc
         else:
-            if last is not None and last.post_id not in {p.id for p in thread.posts}:
-                thread = self._complete_with_syndication(thread, last)
-            return thread
+            return self._completed(thread, listed, ref, last)
         try:
             return self._from_syndication(ref, last)
         except ThreadUnavailable:
@@ -89,9 +87,36 @@ class XSource:
                 url=ref.url,
             ) from exc
 
+    def _completed(
+        self, thread: Thread, listed: bool, ref: PostRef, last: PostRef | None
+    ) -> Thread:
+        """FxTwitter's thread, completed up to ``last`` by the syndication walk when it stops
+        short, with a caveat when it may still be short.
+
+        FxTwitter answers 200 with ``thread: null`` (or a one-post list) when its accounts
+        cannot read the conversation: that answer is the focal post alone, which must never
+        pass for a whole thread.
+        """
+        if last is not None and last.post_id not in {p.id for p in thread.posts}:
+            thread = self._complete_with_syndication(thread, last)
+            if not listed and last.post_id not in {p.id for p in thread.posts}:
+                thread.caveats.append(
+                    "FxTwitter gave no thread list and the syndication walk up from `last:` "
+                    f"did not reach {ref.url}; posts after the first may be missing"
+                )
+        elif not listed and last is None:
+            thread.caveats.append(
+                "FxTwitter gave no thread list; posts after the first may be missing; add "
+                "`last: <URL of the thread's last post>` to this entry, then run "
+                f"`tweetorials fetch --only {ref.url}`"
+            )
+        return thread
+
     # -- FxTwitter -----------------------------------------------------------------------------
 
-    def _from_fxtwitter(self, ref: PostRef) -> Thread:
+    def _from_fxtwitter(self, ref: PostRef) -> tuple[Thread, bool]:
+        """The thread FxTwitter gives, and whether it gave a list of several of the author's
+        posts (False: only the focal post is known, see :meth:`_completed`)."""
         url = f"{self.fxtwitter_api}/2/thread/{ref.post_id}"
         try:
             payload = self.client.get_json(url)
@@ -142,7 +167,8 @@ class XSource:
                 raise FetchError(
                     f"FxTwitter's answer for {ref.post_id} is unusable: {exc}", url=url
                 ) from exc
-        return self._thread(author, posts.values(), source="fxtwitter")
+        listed = isinstance(entries, list) and len(posts) > 1
+        return self._thread(author, posts.values(), source="fxtwitter"), listed
 
     # -- syndication -----------------------------------------------------------------------------
 

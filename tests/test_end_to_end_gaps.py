@@ -1,0 +1,155 @@
+"""End to end, for what a thread loses without a word: a short FxTwitter answer, a video.
+
+The recorded-answer server of :mod:`tests.test_end_to_end` replays crafted answers (see
+tests/fixtures/README.md) on 127.0.0.1; the real ``tweetorials fetch`` command archives them,
+Pelican builds the site, and the tests read what the maintainer and the reader are told.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from tweetorials.catalog import load_catalog
+from tweetorials.cli import main
+from tweetorials.snapshot import SnapshotStore, Thread
+
+from tests.conftest import build, copy_site
+from tests.test_end_to_end import Replay, _handler, api_environment, console_script, fixture
+
+NULL_ID = "1850000000000000001"  # FxTwitter answers `thread: null` for it
+
+CATALOG = f"""\
+specialties:
+  pathophysiology:
+    name: Pathophysiology
+    description: How the body works and how disease changes it.
+threads:
+  - url: https://x.com/dra_lucia_med/status/{NULL_ID}
+    specialties: [pathophysiology]
+    title: Hiperpotasemia y QRS
+"""
+NULL_LINE = 6
+
+
+def answers(replay: Replay) -> dict[tuple[str, str], object]:
+    recorded = {
+        ("fx", f"2/thread/{NULL_ID}"): fixture("x/crafted_fxtwitter_thread_null_es.json"),
+    }
+    return {key: replay.rewrite(value) for key, value in recorded.items()}
+
+
+@dataclass
+class Site:
+    replay: Replay
+    root: Path
+    fetch_output: str
+    output: Path
+    build_log: list[str]
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "threads.yaml"
+
+    def snapshot(self, index: int) -> Thread:
+        slug = load_catalog(self.catalog).included[index].slug
+        thread = SnapshotStore(self.root / "content" / "threads").load(slug)
+        assert thread is not None
+        return thread
+
+
+@pytest.fixture(scope="module")
+def replay() -> Iterator[Replay]:
+    server = Replay()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
+    httpd.daemon_threads = True
+    server.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    server.answers = answers(server)
+    worker = threading.Thread(target=httpd.serve_forever, name="replay-gaps", daemon=True)
+    worker.start()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def site(replay: Replay, tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = copy_site(tmp_path_factory.mktemp("gaps"))
+    (root / "threads.yaml").write_text(CATALOG, encoding="utf-8")
+    for old in (root / "content" / "threads").iterdir():
+        old.unlink()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
+    env.update(api_environment(replay))
+    done = subprocess.run(
+        [*console_script(), "fetch", "--catalog", str(root / "threads.yaml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    collect = _Collect()
+    logging.getLogger("tweetorials").addHandler(collect)
+    try:
+        output = build(root, TWEETORIALS_SEARCH=False)
+    finally:
+        logging.getLogger("tweetorials").removeHandler(collect)
+    return Site(replay, root, done.stdout, output, collect.messages)
+
+
+# -- FxTwitter's `thread: null` ----------------------------------------------------------------
+
+CAVEAT = (
+    "FxTwitter gave no thread list; posts after the first may be missing; add "
+    "`last: <URL of the thread's last post>` to this entry"
+)
+
+
+def test_thread_null_is_archived_with_a_caveat_the_fetch_reports(site: Site) -> None:
+    assert re.search(
+        rf"threads.yaml:{NULL_LINE}: \S+: fetched: 1 post; {re.escape(CAVEAT)}", site.fetch_output
+    ), site.fetch_output
+    thread = site.snapshot(0)
+    assert [p.id for p in thread.posts] == [NULL_ID]
+    [caveat] = thread.caveats
+    assert caveat.startswith(CAVEAT)
+
+
+def test_the_build_log_repeats_the_caveat(site: Site) -> None:
+    said = [m for m in site.build_log if CAVEAT in m]
+    assert len(said) == 1, site.build_log
+    assert said[0].startswith(
+        f"threads.yaml:{NULL_LINE}: https://x.com/dra_lucia_med/status/{NULL_ID}: "
+    )
+
+
+def test_check_lists_the_thread_as_possibly_incomplete(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--catalog", str(site.catalog)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(
+        rf"threads.yaml:{NULL_LINE}: https://x.com/dra_lucia_med/status/{NULL_ID} may be "
+        rf"incomplete: {re.escape(CAVEAT)}",
+        out,
+    ), out
