@@ -56,6 +56,7 @@ def test_one_page_per_archived_thread_with_every_post(built: Path) -> None:
     assert pages == [
         "do-healthy-adults-need-a-vitamin-d-level",
         "four-ways-social-media-helps-students-lead-change-in-high-value-care",
+        "por-que-la-hiperpotasemia-cambia-el-ecg",
         "prior-authorization-explained-for-students",
         "should-this-patient-with-low-back-pain-get-an-mri",
         "sodium-for-everyone",
@@ -88,6 +89,7 @@ def test_specialty_pages_list_the_right_threads(built: Path) -> None:
     assert thread_links(built / "specialty/pathophysiology/index.html") == {
         "the-anion-gap-built-from-scratch",
         "why-heart-failure-makes-ankles-swell",
+        "por-que-la-hiperpotasemia-cambia-el-ecg",
         "sodium-for-everyone",
     }
     assert thread_links(built / "specialty/value-care/index.html") == {
@@ -99,7 +101,7 @@ def test_specialty_pages_list_the_right_threads(built: Path) -> None:
 
 def test_each_specialty_has_a_feed_with_its_threads(built: Path) -> None:
     feed = (built / "feeds/specialty/pathophysiology.atom.xml").read_text()
-    assert feed.count("<entry>") == 3
+    assert feed.count("<entry>") == 4
     assert "Why heart failure makes ankles swell" in feed
     assert "Sodium for everyone" in feed
     assert "Prior authorization" not in feed

@@ -213,13 +213,19 @@ def inject_threads(generator: Any) -> None:
                 "%s:%d: image %s not shown: %s", catalog.path.name, entry.line, where, reason
             )
         images += report
-        view = build_view(entry, thread, catalog.specialties)
+        view = build_view(
+            entry, thread, catalog.specialties, str(generator.settings.get("DEFAULT_LANG", "en"))
+        )
         article = _make_article(generator, view, used_slugs, _date(state, view))
         cards_drawn += _card(state, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
 
     generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
+    # Pagefind keeps one index per page language; the search page merges the others in.
+    generator.context["TWEETORIALS_OTHER_LANGUAGES"] = sorted(
+        {v.language for v in state.views if v.foreign}
+    )
     if waiting:
         log.warning(
             "%d thread%s waiting for a fetch (no snapshot yet; run `tweetorials fetch` with network access): %s",

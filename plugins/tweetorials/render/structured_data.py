@@ -108,7 +108,7 @@ def thread_jsonld(
         ],
         "keywords": list(view.entry.tags),
         "isBasedOn": view.thread.url,
-        "inLanguage": site.language,
+        "inLanguage": view.language,
         "isAccessibleForFree": True,
         "publisher": {"@type": "Organization", "name": site.name, "url": site.absolute("")},
         "timeRequired": f"PT{view.reading_minutes}M",

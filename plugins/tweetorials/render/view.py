@@ -17,7 +17,8 @@ import markdown
 from bs4 import BeautifulSoup
 
 from ..catalog import CatalogEntry, Specialty
-from ..media import effective_alt
+from ..languages import primary_subtag, thread_language
+from ..media import effective_alt, normalise_alt
 from ..platforms import PLATFORM_NAMES
 from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
@@ -33,6 +34,7 @@ class MediaView:
     alt: str  # curator's override, else the platform's, else ""
     description: str  # curator's long description, shown as a caption
     number: int
+    lang: str | None = None  # ``lang`` of the alt text when it is not in the site's language
 
     @property
     def has_alt(self) -> bool:
@@ -45,6 +47,10 @@ class PostView:
     number: int  # 1-based; the page anchor is #post-N
     media: list[MediaView]
     quote_media: list[MediaView] = field(default_factory=list)  # the quoted post's images
+    #: ``lang`` attributes for the post's text and its quote's, set only where the language
+    #: differs from the site's (the language of everything around them on the page).
+    lang: str | None = None
+    quote_lang: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -67,6 +73,11 @@ class ThreadView:
     words: int
     summary: str
     note_html: str  # the curator's note, Markdown rendered and sanitised
+    #: The thread's language (most of its posts'), else the site's: ``<html lang>``, which
+    #: Pagefind indexes by, and JSON-LD ``inLanguage``.
+    language: str = "en"
+    site_language: str = "en"
+    title_lang: str | None = None  # ``lang`` of a title taken from the first post
     extra: dict[str, object] = field(
         default_factory=dict
     )  # filled by later stages (references, ...)
@@ -94,15 +105,26 @@ class ThreadView:
         return sum(1 for p in self.posts if p.is_missing)
 
     @property
+    def foreign(self) -> bool:
+        """The thread is not in the site's language (the page chrome is then marked as such)."""
+        return primary_subtag(self.language) != primary_subtag(self.site_language)
+
+    @property
     def text(self) -> str:
         """All the posts' text, for search snippets and social cards."""
         return "\n\n".join(p.post.text for p in self.posts)
 
 
 def build_view(
-    entry: CatalogEntry, thread: Thread, specialties: dict[str, Specialty]
+    entry: CatalogEntry,
+    thread: Thread,
+    specialties: dict[str, Specialty],
+    site_language: str = "en",
 ) -> ThreadView:
-    posts = [_post_view(entry, n, post) for n, post in enumerate(thread.posts, start=1)]
+    """Everything the thread page shows; ``site_language`` is Pelican's ``DEFAULT_LANG``."""
+    language = thread_language(p.lang for p in thread.posts) or site_language
+    marks = _LangMarks(site_language, language)
+    posts = [_post_view(entry, n, post, marks) for n, post in enumerate(thread.posts, start=1)]
     text = " ".join(p.text for p in thread.posts)
     posted = parse_time(thread.first_post_time)
     note_html = clean_html(markdown.markdown(entry.note)) if entry.note else ""
@@ -117,7 +139,24 @@ def build_view(
         words=len(text.split()),
         summary=_summary(note_html, thread),
         note_html=note_html,
+        language=language,
+        site_language=site_language,
+        title_lang=None if entry.title else marks.attr(thread.posts[0].lang),
     )
+
+
+@dataclass(frozen=True)
+class _LangMarks:
+    """Which ``lang`` attribute a piece of a post needs on a page whose chrome is in the
+    site's language: none when it is in that language too (or says nothing, in a thread in
+    that language), else its own or, for a post that says nothing, the thread's."""
+
+    site: str
+    thread: str
+
+    def attr(self, tag: str | None) -> str | None:
+        effective = tag or self.thread
+        return None if primary_subtag(effective) == primary_subtag(self.site) else effective
 
 
 def derive_title(thread: Thread, limit: int = 90) -> str:
@@ -141,22 +180,31 @@ def parse_time(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _post_view(entry: CatalogEntry, number: int, post: Post) -> PostView:
+def _post_view(entry: CatalogEntry, number: int, post: Post, marks: _LangMarks) -> PostView:
     own: list[MediaView] = []
     quoted: list[MediaView] = []
+    lang = marks.attr(post.lang)
+    quote_lang = marks.attr(post.quote.lang) if post.quote else None
     for image_no, media, in_quote in post.numbered_images():
-        (quoted if in_quote else own).append(_media_view(entry, number, image_no, media))
-    return PostView(post=post, number=number, media=own, quote_media=quoted)
+        view = _media_view(entry, number, image_no, media, quote_lang if in_quote else lang)
+        (quoted if in_quote else own).append(view)
+    return PostView(
+        post=post, number=number, media=own, quote_media=quoted, lang=lang, quote_lang=quote_lang
+    )
 
 
-def _media_view(entry: CatalogEntry, post_no: int, image_no: int, media: Media) -> MediaView:
+def _media_view(
+    entry: CatalogEntry, post_no: int, image_no: int, media: Media, post_lang: str | None
+) -> MediaView:
     note = entry.image_note(post_no, image_no)
     alt = effective_alt(media, note.alt if note else None)
+    curated = note is not None and bool(normalise_alt(note.alt))  # in the site's language
     return MediaView(
         media=media,
         alt=alt,
         description=(note.description or "").strip() if note else "",
         number=image_no,
+        lang=None if curated else post_lang,
     )
 
 

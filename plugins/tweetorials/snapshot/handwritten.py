@@ -11,6 +11,7 @@ The form is YAML because it is the easiest thing for a person to write and revie
       kind: unrolled                 # unrolled, x-archive, mastodon-export, bluesky-repo
       url: https://threadreaderapp.com/thread/123.html   # the copy's address, if known
       saved: 2021-02-01              # when the copy was saved, if known
+    lang: es                         # optional language of the posts (BCP 47), when not English
     author:
       name: Dr Example
       handle: example
@@ -35,6 +36,8 @@ The form is YAML because it is the easiest thing for a person to write and revie
         community_note:                # optional: the Community Note shown under it
           text: Readers added context they thought people might want to know.
           date: 2021-01-15
+      - text: A post in another language than the rest.
+        lang: pt
 
 It loads into the same :class:`~tweetorials.snapshot.model.Thread` as a fetched snapshot, so
 the rest of the site cannot tell the difference, except that the page says it is an archived
@@ -50,6 +53,7 @@ from typing import Any
 
 import yaml
 
+from ..languages import language_tag
 from ..platforms import PLATFORMS
 from ..sanitize import clean_html, text_to_html
 from .model import (
@@ -68,10 +72,20 @@ from .times import format_utc
 
 __all__ = ["load_handwritten"]
 
-_THREAD_KEYS = {"platform", "url", "note", "sample", "posted", "author", "posts", "provenance"}
+_THREAD_KEYS = {
+    "platform",
+    "url",
+    "note",
+    "sample",
+    "posted",
+    "lang",
+    "author",
+    "posts",
+    "provenance",
+}
 _PROVENANCE_KEYS = {"kind", "url", "saved"}
 _AUTHOR_KEYS = {"name", "handle", "url"}
-_POST_KEYS = {"text", "images", "posted", "url", "poll", "community_note"}
+_POST_KEYS = {"text", "images", "posted", "url", "lang", "poll", "community_note"}
 _IMAGE_KEYS = {"file", "alt"}
 _POLL_KEYS = {"options", "final", "ends", "counted", "total", "voters", "multiple"}
 _OPTION_KEYS = {"label", "votes"}
@@ -128,10 +142,13 @@ def load_handwritten(path: Path) -> Thread:
     if not isinstance(raw_posts, list) or not raw_posts:
         raise fail("posts is required: a list with at least one post")
     thread_time = _time(data.get("posted"), "posted", fail)
+    thread_lang = _lang(data.get("lang"), "lang", fail)
     posts = [
         _post(raw, index, url, platform, thread_time, fail)
         for index, raw in enumerate(raw_posts, start=1)
     ]
+    for post in posts:
+        post.lang = post.lang or thread_lang
     return Thread(
         platform=platform,
         url=url,
@@ -193,6 +210,7 @@ def _post(
         text=text,
         html=_link_mentions(text_to_html(text), platform),
         media=media,
+        lang=_lang(raw.get("lang"), f"{where}.lang", fail),
         poll=_poll(raw["poll"], f"{where}.poll", fail) if raw.get("poll") is not None else None,
         community_note=_community_note(raw["community_note"], f"{where}.community_note", fail)
         if raw.get("community_note") is not None
@@ -255,6 +273,15 @@ def _community_note(raw: Any, where: str, fail: Any) -> CommunityNote:
         html=text_to_html(text),
         created_at=_time(raw.get("date"), f"{where}.date", fail),
     )
+
+
+def _lang(value: Any, where: str, fail: Any) -> str | None:
+    if value is None:
+        return None
+    tag = language_tag(value)
+    if tag is None:
+        raise fail(f"{where}: expected a language tag such as es, pt or pt-BR, found {value!r}")
+    return tag
 
 
 def _link_mentions(html: str, platform: str) -> str:

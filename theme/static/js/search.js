@@ -6,11 +6,18 @@ window.addEventListener("DOMContentLoaded", function () {
   if (!element || typeof window.PagefindUI !== "function") {
     return;
   }
+  // Threads in other languages live in their own Pagefind indexes (one per <html lang>, each
+  // with its own stemming): merge them in, so one search finds threads in every language.
+  var languages = (element.getAttribute("data-languages") || "").split(" ").filter(Boolean);
+  var bundle = element.getAttribute("data-bundle");
   var ui = new window.PagefindUI({
     element: "#search",
     // One result per thread: its sub-results were only the page's own headings
     // ("Curator's note"), never a post.
     showSubResults: false,
+    mergeIndex: languages.map(function (language) {
+      return { bundlePath: bundle, language: language };
+    }),
     showImages: false,
     resetStyles: false,
     autofocus: true,

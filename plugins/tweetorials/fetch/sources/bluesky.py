@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ...languages import language_tag
 from ...platforms import PostRef
 from ...sanitize import is_safe_url
 from ...snapshot import Author, LinkCard, Media, Post, Thread
@@ -279,6 +280,7 @@ def post_from_view(view: dict[str, Any], *, nested: bool = False) -> Post:
         quote=quote,
         card=card,
         author=author_from_profile(profile),
+        lang=language_tag(record.get("langs")),
     )
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
+from ...languages import language_tag
 from ...platforms import PostRef
 from ...sanitize import is_safe_url, split_url, text_to_html
 from ...snapshot import Author, LinkCard, Media, Post, Thread
@@ -271,6 +272,7 @@ def post_from_status(status: Status, *, server: str, nested: bool = False) -> Po
         quote=quote,
         card=_card(status.get("card"), base),
         author=author_from_account(status.get("account") or {}, server=server),
+        lang=language_tag(status.get("language")),
     )
 
 

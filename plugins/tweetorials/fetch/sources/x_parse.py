@@ -20,6 +20,7 @@ import html
 import re
 from typing import Any
 
+from ...languages import language_tag
 from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
 from ...snapshot.times import format_utc
@@ -238,6 +239,7 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
         card=_syndication_card(tweet.get("card"), links),
         author=author if with_author else None,
         truncated=truncated,
+        lang=language_tag(tweet.get("lang")),
     )
 
 
@@ -418,6 +420,7 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
         quote=quote,
         card=_fxtwitter_card(status.get("card"), links),
         author=author if with_author else None,
+        lang=language_tag(status.get("lang")),
     )
 
 
