@@ -126,9 +126,13 @@ def test_schema_1_files_still_load_and_are_written_back_as_schema_2(tmp_path: Pa
     save_snapshot(path, thread)
     data = json.loads(path.read_text(encoding="utf-8"))
     data["schema"] = 1
-    for post in data["posts"]:  # a version 1 file never had these keys
+    data.pop("caveats")  # a version 1 file never had these keys
+    for post in data["posts"]:
         for each in (post, post["quote"] or {}):
-            each.pop("poll", None), each.pop("community_note", None)
+            for key in ("poll", "community_note", "lang"):
+                each.pop(key, None)
+            for media in each.get("media", []):
+                media.pop("video", None), media.pop("video_error", None)
     path.write_text(json.dumps(data), encoding="utf-8")
     loaded = load_snapshot(path)
     assert loaded == thread
@@ -188,7 +192,7 @@ def assert_refused_by_name(path: Path, message: str) -> None:
         (lambda d: d.update(schema="2"), "schema '2' is not supported"),
         (
             lambda d: d.update(schema=1),
-            "posts[0]: unknown field(s) community_note, poll in a schema 1 file",
+            ".json: unknown field(s) caveats in a schema 1 file",
         ),
         (
             lambda d: d["posts"][1]["poll"].update(options=[{"label": "only"}]),
