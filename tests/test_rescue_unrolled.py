@@ -167,3 +167,16 @@ def test_a_page_that_is_not_an_unroll_is_refused(
     page.write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
     result = run_import(site, capsys, str(page), "-s", "value-care")
     assert result.code == 2 and "no posts found" in result.err
+
+
+def test_a_post_that_was_only_a_picture_keeps_its_place(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    html = PAGE.read_text(encoding="utf-8").replace("3/ Here is the picture I always draw: ", "")
+    page.write_text(html, encoding="utf-8")
+    result = run_import(site, capsys, str(page), "-s", "value-care")
+    assert result.code == 0, result.err
+    thread = load_snapshot(site / "content" / "threads" / "x-1600000000000000701.yaml")
+    assert thread.posts[2].text == "(A picture without text; the unrolled copy did not keep it.)"
+    assert "post 3: only a picture" in result.err

@@ -181,7 +181,10 @@ def test_catalog_entry_is_appended_once_and_then_left_alone(
     assert "title: The anion gap" in added
     assert "threads.yaml:" in result.out and "added" in result.out
     again = run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A, "-s", "policy")
-    assert "already listed" in again.out
+    assert (
+        "already listed; the entry was left as it is (--specialty, --tag and --title apply to new entries only)"
+        in again.out
+    )
     assert (site / "threads.yaml").read_text(encoding="utf-8") == after
 
 
@@ -298,3 +301,69 @@ def test_a_handwritten_snapshot_is_never_replaced(
     result = run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A, "-s", "policy")
     assert result.code == 2 and "hand-written snapshot" in result.err
     assert fingerprint(site) == before
+
+
+def test_a_video_keeps_its_link_and_says_its_still_is_missing(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Archives keep a video as its MP4 only: the post is imported with the video's address."""
+    archive = tmp_path / "archive"
+    shutil.copytree(X_ARCHIVE, archive)
+    part = archive / "data" / "tweets-part1.js"
+    video = {
+        "type": "video",
+        "url": "https://t.co/Pic8",
+        "media_url_https": "https://pbs.twimg.com/ext_tw_video_thumb/1/pu/img/Still.jpg",
+        "video_info": {
+            "variants": [
+                {"content_type": "application/x-mpegURL", "url": "https://video.twimg.com/v.m3u8"},
+                {
+                    "bitrate": "832000",
+                    "content_type": "video/mp4",
+                    "url": "https://video.twimg.com/v/832.mp4?tag=1",
+                },
+                {
+                    "bitrate": "2176000",
+                    "content_type": "video/mp4",
+                    "url": "https://video.twimg.com/v/2176.mp4?tag=1",
+                },
+            ]
+        },
+    }
+    text = part.read_text(encoding="utf-8")
+    prefix, body = text.split("=", 1)
+    entries = json.loads(body)
+    for entry in entries:
+        if entry["tweet"]["id_str"] == str(BASE + 8):
+            entry["tweet"]["extended_entities"]["media"] = [video]
+    part.write_text(prefix + "= " + json.dumps(entries), encoding="utf-8")
+    result = run_import(site, capsys, str(archive), "--thread", THREAD_A, "-s", "policy")
+    assert result.code == 0, result.err
+    media = imported(site)["posts"][7]["media"][0]
+    assert media["kind"] == "video"
+    assert media["link"] == "https://video.twimg.com/v/2176.mp4?tag=1"
+    assert media["error"] == NOT_ARCHIVED
+    assert (
+        "warning: post 8 image 1: Still.jpg is the still of a video, which the export does not hold"
+        in result.err
+    )
+
+
+def test_the_authors_profile_picture_comes_from_the_archive(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A, "-s", "policy")
+    author = imported(site)["author"]
+    assert author["avatar_url"] == "https://pbs.twimg.com/profile_images/1111/Face_400x400.jpg"
+    assert (site / "content" / author["avatar"]["original"]).is_file()
+
+
+def test_without_a_profile_picture_there_is_no_avatar(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(X_ARCHIVE, archive)
+    shutil.rmtree(archive / "data" / "profile_media")
+    assert run_import(site, capsys, str(archive), "--thread", THREAD_A, "-s", "policy").code == 0
+    author = imported(site)["author"]
+    assert author["avatar_url"] is None and author["avatar"] is None

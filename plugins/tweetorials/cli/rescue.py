@@ -237,6 +237,10 @@ def _report(args: argparse.Namespace, result: _Result) -> None:
     if result.plan.new_text is not None:
         print(f"{name}:{result.plan.line}: added {thread.url}")
     else:
-        print(f"{name}:{result.plan.line}: already listed; the entry was left as it is")
+        given = " (--specialty, --tag and --title apply to new entries only)"
+        flags = args.specialties or args.tags or args.title
+        print(
+            f"{name}:{result.plan.line}: already listed; the entry was left as it is{given if flags else ''}"
+        )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -38,11 +38,17 @@ def archive_imported_media(
     are posters: the same rule applies to the poster image.
     """
     warnings: list[str] = []
+    _archive_avatar(thread, media, media_root, url_prefix, warnings)
     for number, item in _numbered_media(thread):
         loader = media.get(item.url)
         if loader is None:
             item.local, item.error = None, NOT_ARCHIVED
-            warnings.append(f"{number}: {_name(item.url)} is not in the export; {_kept(item)}")
+            missing = (
+                "is not in the export"
+                if item.kind == "image"
+                else f"is the still of a {item.kind}, which the export does not hold"
+            )
+            warnings.append(f"{number}: {_name(item.url)} {missing}; {_kept(item)}")
             continue
         try:
             stored = store_image(loader(), media_root, url_prefix=url_prefix)
@@ -54,6 +60,27 @@ def archive_imported_media(
         item.local, item.error = stored.local, None
         item.width, item.height = stored.local.width, stored.local.height
     return warnings
+
+
+def _archive_avatar(
+    thread: Thread,
+    media: dict[str, MediaLoader],
+    media_root: Path,
+    url_prefix: str,
+    warnings: list[str],
+) -> None:
+    """The author's picture, when the export holds it; without it the page shows initials."""
+    author = thread.author
+    loader = media.get(author.avatar_url or "")
+    if loader is None:
+        author.avatar_url = author.avatar = None
+        return
+    try:
+        author.avatar = store_image(loader(), media_root, url_prefix=url_prefix).local
+    except (ImageRejected, RefusedImport) as exc:
+        reason = exc.reason if isinstance(exc, ImageRejected) else exc.message
+        author.avatar_url = author.avatar = None
+        warnings.append(f"the author's profile picture was refused ({reason}); none is shown")
 
 
 def _numbered_media(thread: Thread) -> Iterator[tuple[str, Media]]:

@@ -46,6 +46,9 @@ _FURNITURE = re.compile(
 )
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(?P<url>\S+)")
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+#: The text of a post that was only a picture: a hand-written snapshot needs text, and this
+#: says plainly to the reviewer and the reader what is missing.
+PICTURE_ONLY = "(A picture without text; the unrolled copy did not keep it.)"
 
 
 class UnrolledCopy:
@@ -142,6 +145,11 @@ def _thread_reader(files: SourceFiles, page: str) -> Export:
         if not post_id.isdigit() or post_id in posts:
             raise RefusedImport(f"{files.path}: post {number} has no usable data-tweet id")
         text, images = _block_text(block)
+        if not text:
+            text = PICTURE_ONLY
+            warnings.append(
+                f"post {number}: only a picture, which the copy does not hold; {PICTURE_ONLY!r} stands in for it"
+            )
         for image in images:
             warnings.append(
                 f"post {number}: the copy shows a picture ({image}) that it does not hold; "

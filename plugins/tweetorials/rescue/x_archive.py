@@ -12,7 +12,8 @@ What is read, all under ``data/`` (the zip may wrap everything in one more folde
 * ``account.js``: the account when there is no manifest.
 * ``protected-history.js``: when the account was protected. A post made while it was is not
   public and is never imported (:mod:`.selfthread` stops before it).
-* ``tweets_media/<tweet id>-<name>``: the pictures.
+* ``tweets_media/<tweet id>-<name>``: the pictures; ``profile.js`` (``avatarMediaUrl``) and
+  ``profile_media/<account id>-<name>``: the author's profile picture.
 
 Retweets (``RT @someone: ...``) are someone else's words and never part of a thread.
 """
@@ -23,6 +24,7 @@ import re
 from functools import partial
 from typing import Any
 
+from ..sanitize import is_safe_url
 from ..snapshot import Author
 from ..snapshot.times import iso_utc
 from .archive import SourceFiles
@@ -40,6 +42,7 @@ _TWEETS = re.compile(r"YTD\.tweets?\.part\d+")
 _NOTES = re.compile(r"YTD\.note_tweet\.part\d+")
 _ACCOUNT = re.compile(r"YTD\.account\.part\d+")
 _PROTECTED = re.compile(r"YTD\.protected_history\.part\d+")
+_PROFILE = re.compile(r"YTD\.profile\.part\d+")
 _TWEET_FILE = re.compile(r"^data/tweets?(?:-part\d+)?\.js$")
 _PART = re.compile(r"part(\d+)\.js$")
 _HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -79,9 +82,13 @@ class XArchive:
                 by_author=not is_retweet,
                 audience="protected" if _within(post.created_at, protected) else "public",
             )
+        members = dict(ctx.media_members)
+        avatar = _avatar(files, root, manifest)
+        if avatar is not None:
+            author.avatar_url, members[avatar[0]] = avatar
         media: dict[str, MediaLoader] = {
             url: partial(files.read_bytes, member)
-            for url, member in ctx.media_members.items()
+            for url, member in members.items()
             if files.has(member)
         }
         generated = iso_utc(as_dict(manifest.get("archiveInfo")).get("generationDate"))
@@ -196,6 +203,23 @@ def _author(files: SourceFiles, root: str, manifest: dict[str, Any]) -> Author:
             "data/manifest.js, or username in data/account.js)"
         )
     return Author(name=name or handle, handle=handle, url=f"https://x.com/{handle}")
+
+
+def _avatar(files: SourceFiles, root: str, manifest: dict[str, Any]) -> tuple[str, str] | None:
+    """The profile picture's address and the member holding it (``profile_media/<account
+    id>-<name>``), when the archive has both; the page shows it beside the author's name."""
+    member = root + "data/profile.js"
+    account_id = as_str(as_dict(manifest.get("userInfo")).get("accountId"))
+    if not files.has(member) or not account_id.isdigit():
+        return None
+    profiles = read_ytd_list(files, member, _PROFILE)
+    profile = as_dict(as_dict(profiles[0] if profiles else {}).get("profile"))
+    url = as_str(profile.get("avatarMediaUrl"))
+    if not is_safe_url(url):
+        return None
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    held = f"{root}data/profile_media/{account_id}-{name}"
+    return (url, held) if files.has(held) else None
 
 
 def _media_dir(manifest: dict[str, Any]) -> str:
