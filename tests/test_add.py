@@ -6,11 +6,13 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from tweetorials.catalog import parse_catalog
 from tweetorials.catalog.append import AppendError, NewEntry, append_entry, yaml_scalar
 from tweetorials.cli import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK, main
+from tweetorials.snapshot import SnapshotStore
 
 TODAY = dt.date.today().isoformat()
 NEW_URL = "https://x.com/newdoc/status/1700000000000000001"
@@ -417,78 +419,62 @@ def test_a_layout_that_cannot_be_extended_safely_is_refused() -> None:
 # -- fetching the new thread ---------------------------------------------------------------
 
 
-def test_fetches_the_new_thread_with_the_fetch_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+class _Upstream:
+    """FxTwitter at https://fx.test answering every post with a one-post thread by @newdoc,
+    or failing every request when ``down``."""
+
+    def __init__(self, *, down: bool = False) -> None:
+        self.down = down
+        self.requested: list[str] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requested.append(str(request.url))
+        if self.down:
+            raise httpx.ConnectError("offline")
+        post_id = request.url.path.rsplit("/", 1)[-1]
+        author = {"id": "9", "screen_name": "newdoc", "name": "New Doc"}
+        status = {"type": "status", "id": post_id, "text": "Hello", "author": author}
+        return httpx.Response(200, json={"code": 200, "status": status, "thread": [status]})
+
+
+@pytest.fixture
+def upstream_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWEETORIALS_FXTWITTER_API", "https://fx.test")
+    monkeypatch.setenv("TWEETORIALS_X_API", "https://syn.test")
+    monkeypatch.setenv("TWEETORIALS_HTTP_RETRIES", "0")
+
+
+def test_add_archives_the_new_thread_and_only_it(
+    tmp_path: Path, upstream_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    calls = []
-
-    def fake_run(args):  # type: ignore[no-untyped-def]
-        calls.append(args)
-        return EXIT_OK
-
-    monkeypatch.setattr("tweetorials.cli.fetch.run", fake_run)
+    upstream = _Upstream()
     path = write(tmp_path, COMMENTED)
-    assert main(["add", NEW_URL, "-s", "policy", "--catalog", str(path)]) == EXIT_OK
-    assert len(calls) == 1
-    assert calls[0].only == NEW_URL and calls[0].refresh is False
-    assert calls[0].catalog == path
+    argv = ["add", NEW_URL, "-s", "policy", "--catalog", str(path)]
+    assert main(argv, transport=httpx.MockTransport(upstream.handler)) == EXIT_OK
+    assert upstream.requested == ["https://fx.test/2/thread/1700000000000000001"]
+    saved = SnapshotStore(tmp_path / "content" / "threads").load("x-1700000000000000001")
+    assert saved is not None and saved.posts[0].text == "Hello"
+    assert "1 fetched (1 request sent)" in capsys.readouterr().out
 
 
 def test_failed_fetch_keeps_the_entry_and_exits_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, upstream_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("tweetorials.cli.fetch.run", lambda args: EXIT_FETCH_FAILED)
+    upstream = _Upstream(down=True)
     path = write(tmp_path, COMMENTED)
-    assert main(["add", NEW_URL, "-s", "policy", "--catalog", str(path)]) == EXIT_FETCH_FAILED
+    argv = ["add", NEW_URL, "-s", "policy", "--catalog", str(path)]
+    assert main(argv, transport=httpx.MockTransport(upstream.handler)) == EXIT_FETCH_FAILED
+    assert upstream.requested  # it did try
     assert parse_catalog(path.read_text()).entries[-1].url == NEW_URL
     err = capsys.readouterr().err
     assert f"try again later with: tweetorials fetch --only {NEW_URL}" in err
 
 
-class _StubXSource:
-    """Answers every post with a one-post thread, through the real PoliteClient."""
-
-    platform = "x"
-
-    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
-        self.client = client
-
-    def fetch(self, ref, *, last=None):  # type: ignore[no-untyped-def]
-        from tweetorials.snapshot import thread_from_dict
-
-        return thread_from_dict(self.client.get_json(f"https://x.test/thread/{ref.post_id}"))
-
-
-def test_add_archives_the_thread_through_the_fetch_runner(
+def test_an_unusable_setting_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import functools
-
-    import httpx
-    import tweetorials.cli.fetch as fetch_cli
-    from tweetorials.fetch.http import PoliteClient
-    from tweetorials.snapshot import Author, Post, SnapshotStore, Thread
-
-    post = Post(id="1", url=NEW_URL, created_at=None, text="Hello", html="Hello")
-    author = Author(name="New Doc", handle="newdoc", url="https://x.com/newdoc")
-    answer = Thread(platform="x", url=NEW_URL, author=author, posts=[post]).to_dict()
-    requested: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        requested.append(str(request.url))
-        return httpx.Response(200, json=answer)
-
-    monkeypatch.setattr(
-        fetch_cli,
-        "PoliteClient",
-        functools.partial(PoliteClient, transport=httpx.MockTransport(handler), retries=1),
-    )
-    monkeypatch.setattr(
-        fetch_cli, "build_sources", lambda client, config: {"x": _StubXSource(client)}
-    )
+    monkeypatch.setenv("TWEETORIALS_X_API", "ftp://mirror")
     path = write(tmp_path, COMMENTED)
-    assert main(["add", NEW_URL, "-s", "policy", "--catalog", str(path)]) == EXIT_OK
-    assert requested == ["https://x.test/thread/1700000000000000001"]  # only the new thread
-    saved = SnapshotStore(tmp_path / "content" / "threads").load("x-1700000000000000001")
-    assert saved is not None and saved.posts[0].text == "Hello"
-    assert "1 fetched" in capsys.readouterr().out
+    assert main(["add", NEW_URL, "-s", "policy", "--catalog", str(path)]) == EXIT_BAD_INPUT
+    assert path.read_text() == COMMENTED
+    assert "TWEETORIALS_X_API='ftp://mirror' must be an http(s) URL" in capsys.readouterr().err

@@ -16,11 +16,12 @@ import pytest
 import respx
 import tweetorials.fetch.pelican_hook as hook
 from PIL import Image
-from tweetorials.fetch.config import DEFAULT_MAX_IMAGE_BYTES, FetchConfig
+from tweetorials.catalog import load_catalog
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.image_downloads import image_archiver
 from tweetorials.fetch.runner import FetchReport, fetch_threads
 from tweetorials.platforms import PostRef
+from tweetorials.settings import Settings
 from tweetorials.snapshot import Author, Media, Post, SnapshotStore, Thread, thread_from_dict
 
 from tests import media_samples as samples
@@ -259,34 +260,6 @@ def test_nothing_to_fetch_downloads_no_image(client, content) -> None:
     assert cdn.calls(cdn.good) == 2
 
 
-# -- configuration ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [("2000000", 2_000_000), ("15MB", 15 * 1024 * 1024), ("500 kb", 512_000), ("1.5M", 1572864)],
-)
-def test_image_cap_from_the_environment(raw: str, expected: int) -> None:
-    config = FetchConfig.from_env({}, environ={"TWEETORIALS_MAX_IMAGE_BYTES": raw})
-    assert config.max_image_bytes == expected
-
-
-def test_image_cap_defaults_and_pelican_setting() -> None:
-    assert (
-        FetchConfig.from_env({}, environ={}).max_image_bytes
-        == DEFAULT_MAX_IMAGE_BYTES
-        == 15 * 2**20
-    )
-    config = FetchConfig.from_env({"TWEETORIALS_MAX_IMAGE_BYTES": 1234}, environ={})
-    assert config.max_image_bytes == 1234
-
-
-@pytest.mark.parametrize("raw", ["lots", "0", "-5", "15 GB"])
-def test_unusable_image_caps_are_refused(raw: str) -> None:
-    with pytest.raises(ValueError, match="TWEETORIALS_MAX_IMAGE_BYTES"):
-        FetchConfig.from_env({}, environ={"TWEETORIALS_MAX_IMAGE_BYTES": raw})
-
-
 # -- the build-time hook uses the same step ----------------------------------------------------
 
 CATALOG = """\
@@ -304,15 +277,17 @@ def test_the_build_hook_archives_images_of_threads_it_fetches(tmp_path, monkeypa
     (tmp_path / "threads.yaml").write_text(CATALOG, encoding="utf-8")
     content = tmp_path / "content"
     content.mkdir()
-    monkeypatch.setattr(
-        "tweetorials.fetch.sources.build_sources", lambda client, config: {"x": JsonSource(client)}
-    )
     monkeypatch.delenv("TWEETORIALS_FETCH", raising=False)
     monkeypatch.setenv("TWEETORIALS_MAX_IMAGE_BYTES", str(CAP))
     with respx.mock(assert_all_called=False) as mock:
         mock.get(API + "100").respond(json=make_thread(GOOD_JPEG, OVERSIZE).to_dict())
         CDNRoutes(mock)
-        report = hook.fetch_before_build({"PATH": str(content)})
+        settings = Settings.from_pelican({"PATH": str(content)})
+        report = hook.fetch_before_build(
+            settings,
+            load_catalog(settings.catalog),
+            sources=lambda client, settings: {"x": JsonSource(client)},
+        )
     assert report is not None
     assert report.summary() == "1 fetched; images: 2 encoded, 0 reused, 1 failed"
     good, oversize = saved(content).posts[0].media

@@ -15,6 +15,7 @@ from typing import ClassVar
 import httpx
 import pytest
 import tweetorials.files
+from tweetorials.cli.progress import FetchProgress
 from tweetorials.fetch.errors import ThreadUnavailable
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.runner import FetchReport, UnknownThread, fetch_threads
@@ -301,9 +302,25 @@ def test_outcomes_keep_catalog_order_with_several_workers(upstream, source, stor
     assert report.counts["fetched"] == len(ids)
 
 
+def test_progress_hears_the_count_then_each_outcome(upstream, source, store) -> None:
+    upstream.threads = {"100": make_thread("100", "one"), "200": make_thread("200", "two")}
+    seed(store, "x-300", make_thread("300", "archived"))
+    heard: list[object] = []
+    run(
+        [catalog_entry(A), catalog_entry(B), catalog_entry(C)],
+        store,
+        source,
+        on_start=heard.append,
+        on_outcome=lambda outcome: heard.append(outcome.slug),
+    )
+    assert heard[0] == 2  # the reused thread needs no request
+    assert sorted(heard[1:]) == ["x-100", "x-200"]
+
+
 def test_progress_without_a_terminal_is_silent(upstream, source, store, capsys) -> None:
     upstream.threads = {"100": make_thread("100", "one")}
-    run([catalog_entry(A)], store, source, progress=True)
+    with FetchProgress(enabled=True) as bar:
+        run([catalog_entry(A)], store, source, on_start=bar.start, on_outcome=bar.advance)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
 

@@ -48,6 +48,6 @@ def _check_then_fetch(pelican: Any) -> None:
     from .fetch.pelican_hook import fetch_before_build
     from .render import plugin
 
-    plugin.check_catalog(pelican)
+    state = plugin.check_catalog(pelican)
     plugin.check_snapshots(pelican)
-    fetch_before_build(pelican.settings)
+    fetch_before_build(state.settings, state.catalog)

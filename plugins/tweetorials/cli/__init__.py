@@ -11,6 +11,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..fetch.session import Transport
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FETCH_FAILED", "EXIT_OK", "main"]
 
@@ -59,9 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, transport: Transport | None = None) -> int:
+    """Run one command. ``transport`` answers every request a fetch sends (tests use it
+    instead of the network)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.transport = transport
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_BAD_INPUT

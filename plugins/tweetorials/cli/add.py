@@ -28,8 +28,9 @@ from ..catalog.load import TAG_RE
 from ..catalog.yaml_lines import load_reporting
 from ..files import atomic_write_text
 from ..platforms import SUPPORTED_FORMS, UnsupportedURL, parse_post_url
+from ..settings import Settings
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
-from .common import add_location_options, help_text
+from .common import add_location_options, help_text, settings_or_report
 
 __all__ = ["add_parser", "run"]
 
@@ -83,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"nothing was changed in {path}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    settings = settings_or_report(args)
+    if settings is None:
+        return refuse("fix the setting above first")
     try:
         text = read_catalog_text(path)
     except CatalogError as exc:
@@ -156,22 +160,14 @@ def run(args: argparse.Namespace) -> int:
     if args.no_fetch:
         print(f"fetch it later with: tweetorials fetch --only {ref.url}")
         return EXIT_OK
-    return _fetch(args, ref.url)
+    return _fetch(args, settings, new_catalog, ref.url)
 
 
-def _fetch(args: argparse.Namespace, url: str) -> int:
-    """Archive the new thread with the same runner and report as ``tweetorials fetch``."""
-    from . import fetch
+def _fetch(args: argparse.Namespace, settings: Settings, catalog: Catalog, url: str) -> int:
+    """Archive the new thread with the same run and report as ``tweetorials fetch --only``."""
+    from .fetch import fetch_and_report
 
-    fetch_args = argparse.Namespace(
-        catalog=args.catalog,
-        content=args.content,
-        refresh=False,
-        only=url,
-        workers=1,
-        no_progress=True,
-    )
-    code = fetch.run(fetch_args)
+    code = fetch_and_report(catalog, settings, "missing", only=url, transport=args.transport)
     if code != EXIT_OK:
         print(
             f"the thread stays in {args.catalog.name}, waiting for a fetch; "

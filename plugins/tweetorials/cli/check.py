@@ -22,7 +22,7 @@ from .common import (
     help_text,
     load_catalog_or_report,
     non_negative_int,
-    threads_dir,
+    settings_or_report,
 )
 
 __all__ = ["add_parser", "run"]
@@ -50,10 +50,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = settings_or_report(args)
+    if settings is None:
+        return EXIT_BAD_INPUT
     catalog = load_catalog_or_report(args.catalog)
     if catalog is None:
         return EXIT_BAD_INPUT
-    report = inspect(catalog, SnapshotStore(threads_dir(args)), max_age_days=args.max_age)
+    report = inspect(catalog, SnapshotStore(settings.threads_dir), max_age_days=args.max_age)
     name = args.catalog.name
 
     def show(line: int, message: str, stream=sys.stdout) -> None:  # type: ignore[no-untyped-def]

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 from ..catalog import Catalog, CatalogError, load_catalog
+from ..settings import Settings, SettingsError
 
 __all__ = [
     "add_location_options",
-    "content_dir",
     "help_text",
     "load_catalog_or_report",
     "non_negative_int",
-    "threads_dir",
+    "settings_or_report",
 ]
 
 
@@ -52,12 +52,14 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def content_dir(args: argparse.Namespace) -> Path:
-    return args.content if args.content is not None else args.catalog.parent / "content"
-
-
-def threads_dir(args: argparse.Namespace) -> Path:
-    return content_dir(args) / "threads"
+def settings_or_report(args: argparse.Namespace) -> Settings | None:
+    """The command's settings from ``--catalog``, ``--content`` and the environment, or None
+    after printing the one line that says which setting is unusable."""
+    try:
+        return Settings.for_cli(args.catalog, args.content)
+    except SettingsError as exc:
+        print(f"tweetorials {args.command}: {exc}", file=sys.stderr)
+        return None
 
 
 def load_catalog_or_report(path: Path) -> Catalog | None:

@@ -20,27 +20,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..fetch.config import FetchConfig
-from ..fetch.http import PoliteClient
-from ..fetch.image_downloads import image_archiver
-from ..fetch.runner import STATUS_LABELS, FetchReport, UnknownThread, fetch_threads, select
-from ..fetch.sources import build_sources
-from ..snapshot import SnapshotStore
+from .. import fetch
+from ..catalog import Catalog
+from ..fetch.runner import STATUS_LABELS, FetchReport, Mode, UnknownThread, select
+from ..settings import Settings
 from . import EXIT_BAD_INPUT
-from .common import (
-    add_location_options,
-    content_dir,
-    help_text,
-    load_catalog_or_report,
-    threads_dir,
-)
+from .common import add_location_options, help_text, load_catalog_or_report, settings_or_report
+from .progress import FetchProgress
 
-__all__ = ["add_parser", "print_report", "run"]
+if TYPE_CHECKING:
+    from ..fetch.session import Transport
+
+__all__ = ["add_parser", "fetch_and_report", "print_report", "run"]
 
 _STYLES = {"failed": "bold red", "gone": "yellow", "skipped": "yellow", "fetched": "green"}
 
@@ -69,53 +66,73 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = settings_or_report(args)
+    if settings is None:
+        return EXIT_BAD_INPUT
+    if args.workers is not None:
+        if not 1 <= args.workers <= 4:
+            print("tweetorials fetch: --workers must be between 1 and 4", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        settings = settings.but(fetch_workers=args.workers)
     catalog = load_catalog_or_report(args.catalog)
     if catalog is None:
         return EXIT_BAD_INPUT
-    try:
-        config = FetchConfig.from_env()
-    except ValueError as exc:
-        print(f"tweetorials fetch: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.workers is not None and not 1 <= args.workers <= 4:
-        print("tweetorials fetch: --workers must be between 1 and 4", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    return fetch_and_report(
+        catalog,
+        settings,
+        "refresh" if args.refresh else "missing",
+        only=args.only,
+        progress=not args.no_progress,
+        transport=args.transport,
+    )
 
-    entries = catalog.included
-    if args.only is not None:
-        entry = catalog.find(args.only)
-        exclusion = catalog.exclusion_for(entry) if entry is not None else None
-        if exclusion is not None:
-            print(
-                f"{args.catalog.name}:{entry.line}: {entry.url} is excluded by "
-                f"{exclusion.describe()}; it is never fetched",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        try:
-            select(entries, args.only)
-        except UnknownThread as exc:
-            print(f"tweetorials fetch: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
 
-    store = SnapshotStore(threads_dir(args))
-    with PoliteClient(
-        user_agent=config.user_agent, timeout=config.timeout, max_total_wait=config.max_total_wait
-    ) as client:
-        report = fetch_threads(
-            entries,
-            store,
-            lambda: build_sources(client, config),
-            mode="refresh" if args.refresh else "missing",
-            only=args.only,
-            progress=not args.no_progress,
-            workers=args.workers or config.workers,
-            media=image_archiver(client, content_dir(args), max_bytes=config.max_image_bytes),
-            excluded=catalog.exclusion_for,
+def fetch_and_report(
+    catalog: Catalog,
+    settings: Settings,
+    mode: Mode,
+    *,
+    only: str | None = None,
+    progress: bool = False,
+    transport: Transport | None = None,
+) -> int:
+    """Fetch (``tweetorials fetch``, and ``add`` for its new thread), print the report and
+    return the exit code: 0 all good, 1 some threads failed, 2 ``only`` cannot be fetched."""
+    if only is not None and _refused_only(catalog, only, settings):
+        return EXIT_BAD_INPUT
+    with FetchProgress(enabled=progress) as bar:
+        done = fetch.run(
+            catalog,
+            settings,
+            mode,
+            only=only,
+            transport=transport,
+            on_start=bar.start,
+            on_outcome=bar.advance,
         )
-        sent = client.requests_sent
-    print_report(report, Console(), requests=sent, catalog_name=args.catalog.name)
-    return report.exit_code
+    print_report(
+        done.report, Console(), requests=done.requests_sent, catalog_name=settings.catalog.name
+    )
+    return done.report.exit_code
+
+
+def _refused_only(catalog: Catalog, only: str, settings: Settings) -> bool:
+    """True after saying why, when ``--only`` names an excluded entry or none at all."""
+    entry = catalog.find(only)
+    exclusion = catalog.exclusion_for(entry) if entry is not None else None
+    if entry is not None and exclusion is not None:
+        print(
+            f"{settings.catalog.name}:{entry.line}: {entry.url} is excluded by "
+            f"{exclusion.describe()}; it is never fetched",
+            file=sys.stderr,
+        )
+        return True
+    try:
+        select(catalog.included, only)
+    except UnknownThread as exc:
+        print(f"tweetorials fetch: {exc}", file=sys.stderr)
+        return True
+    return False
 
 
 def print_report(

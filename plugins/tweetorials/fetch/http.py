@@ -38,14 +38,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..settings import DEFAULT_USER_AGENT
 from .errors import BadResponse, BadStatus, FetchError, NotFound
 
 __all__ = ["DEFAULT_USER_AGENT", "Download", "PoliteClient"]
 
-PROJECT_URL = "https://github.com/foamed-library/tweetorials"
-DEFAULT_USER_AGENT = (
-    f"tweetorials/0.1 (+{PROJECT_URL}; archives #FOAMed teaching threads for a static library)"
-)
 
 #: First back-off step in seconds; attempt n waits about ``BACKOFF_BASE * 2**n``.
 BACKOFF_BASE = 1.0

@@ -18,8 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import DEFAULT_MAX_IMAGE_BYTES
-
 if TYPE_CHECKING:
     from ..media.archive import MediaReport
     from ..snapshot import Thread
@@ -35,7 +33,7 @@ def image_archiver(
     client: PoliteClient,
     content_root: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
+    max_bytes: int,
     url_prefix: str = "media",
 ) -> ImageArchiver:
     """Archive images under ``content_root/url_prefix`` (``content/media``), as the build reads them.

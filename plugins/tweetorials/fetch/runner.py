@@ -178,18 +178,20 @@ def fetch_threads(
     *,
     mode: Mode = "missing",
     only: str | None = None,
-    progress: bool = False,
     workers: int = 3,
     clock: Callable[[], str] = utc_now,
     media: MediaStep | None = None,
     excluded: ExclusionCheck | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> FetchReport:
     """Fetch what ``mode`` and ``only`` select; see the module docstring for the guarantees.
 
     ``sources`` may be a factory, called only when something needs fetching (so a run with
     nothing to do does not even import the platform modules). ``media`` archives each fetched
     thread's images before its snapshot is saved (None: images are left as the source gave
-    them). ``excluded`` is asked again once the author is known: a thread by an author who
+    them). ``on_start`` hears how many threads need a request, ``on_outcome`` each of their
+    outcomes as it arrives (the CLI's progress bar). ``excluded`` is asked again once the author is known: a thread by an author who
     asked to be removed is dropped before any image is downloaded or anything is written.
     Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
     an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
@@ -209,33 +211,35 @@ def fetch_threads(
 
     if todo:
         ready = sources() if callable(sources) else sources
-        with _Progress(len(todo), enabled=progress) as bar:
-            pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
-            stop = threading.Event()  # set on Ctrl-C: threads not started yet are not started
+        if on_start is not None:
+            on_start(len(todo))
+        pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
+        stop = threading.Event()  # set on Ctrl-C: threads not started yet are not started
 
-            def task(entry: FetchEntry) -> Outcome:
-                if stop.is_set():
-                    return _outcome(entry, "skipped", "interrupted before it started")
-                try:
-                    return _fetch_one(entry, store, ready, clock, media, excluded)
-                except BaseException:
-                    stop.set()
-                    raise
-
+        def task(entry: FetchEntry) -> Outcome:
+            if stop.is_set():
+                return _outcome(entry, "skipped", "interrupted before it started")
             try:
-                futures: dict[Future[Outcome], int] = {
-                    pool.submit(task, entry): index for index, entry in todo
-                }
-                for future in as_completed(futures):
-                    outcome = future.result()
-                    outcomes[futures[future]] = outcome
-                    _log(outcome)
-                    bar.advance(outcome)
+                return _fetch_one(entry, store, ready, clock, media, excluded)
             except BaseException:
                 stop.set()
-                pool.shutdown(wait=True, cancel_futures=True)
                 raise
-            pool.shutdown(wait=True)
+
+        try:
+            futures: dict[Future[Outcome], int] = {
+                pool.submit(task, entry): index for index, entry in todo
+            }
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[futures[future]] = outcome
+                _log(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        except BaseException:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     return FetchReport([outcomes[i] for i in sorted(outcomes)])
 
 
@@ -384,47 +388,3 @@ def _log(outcome: Outcome) -> None:
     # hook logs failures as warnings), so nothing is said twice.
     detail = f": {outcome.reason}" if outcome.reason else ""
     log.info("%s %s%s", STATUS_LABELS[outcome.status], outcome.url, detail)
-
-
-class _Progress:
-    """A rich progress bar on a terminal when asked for; silent otherwise."""
-
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total = total
-        self.bar = None
-        if enabled:
-            from rich.console import Console
-
-            console = Console(stderr=True)
-            if console.is_terminal:
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TextColumn,
-                    TimeElapsedColumn,
-                )
-
-                self.bar = Progress(
-                    TextColumn("[bold]fetching"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    TextColumn("{task.description}"),
-                    console=console,
-                    transient=True,
-                )
-
-    def __enter__(self) -> _Progress:
-        if self.bar is not None:
-            self.bar.start()
-            self.task = self.bar.add_task("", total=self.total)
-        return self
-
-    def advance(self, outcome: Outcome) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=outcome.slug)
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -23,6 +23,7 @@ from typing import Any
 
 from .citation_files import CitationView, citation_view, write_citation_files
 from .feeds import FEED_TEXT_KEY
+from .plugin import plugin_settings
 from .references import find_references
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
 from .view import ThreadView
@@ -55,7 +56,7 @@ class Neighbours:
 
 def enrich_threads(generator: Any) -> None:
     settings = generator.settings
-    site = SiteInfo.from_settings(settings)
+    site = SiteInfo.from_settings(plugin_settings(settings))
     threads = [a for a in generator.articles if getattr(a, "tweetorial", None) is not None]
     lastmod: dict[str, Any] = settings.setdefault(LASTMOD_KEY, {})
     # Templates see SITEURL made relative per page; canonical URLs need the configured one.

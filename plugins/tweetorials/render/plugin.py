@@ -41,8 +41,8 @@ from pelican.utils import order_content, slugify
 from ..catalog import Catalog, CatalogError, load_catalog
 from ..console import announce
 from ..media import MediaReport, ensure_local_media, write_card
+from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
-from .settings import PluginSettings
 from .view import ThreadView, build_view
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "check_snapshots",
     "copy_cards",
     "inject_threads",
+    "plugin_settings",
     "refuse",
     "spread_specialties",
 ]
@@ -117,7 +118,7 @@ def refuse(problems: list[str], output: str | None) -> BuildRefused | RebuildSto
 class _State:
     """What the handlers share during one build (kept in the Pelican settings dict)."""
 
-    def __init__(self, settings: PluginSettings, catalog: Catalog, output: str) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, output: str) -> None:
         self.settings = settings
         self.catalog = catalog
         self.output = output
@@ -127,9 +128,15 @@ class _State:
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
 
 
-def check_catalog(pelican: Any) -> None:
-    """Load the catalog (``initialized``, before Pelican empties the output folder)."""
-    _new_state(pelican.settings)
+def check_catalog(pelican: Any) -> _State:
+    """Read the settings and load the catalog (``initialized``, before Pelican empties the
+    output folder); an unusable setting or a broken catalog refuses the build."""
+    return _new_state(pelican.settings)
+
+
+def plugin_settings(pelican_settings: dict[str, Any]) -> Settings:
+    """The build's :class:`~tweetorials.settings.Settings`, read once per build."""
+    return _state(pelican_settings).settings
 
 
 def check_snapshots(pelican: Any) -> None:
@@ -139,13 +146,16 @@ def check_snapshots(pelican: Any) -> None:
 
 
 def _new_state(settings: dict[str, Any]) -> _State:
-    plugin_settings = PluginSettings.from_pelican(settings)
     output = str(settings.get("OUTPUT_PATH", "output"))
     try:
-        catalog = load_catalog(plugin_settings.catalog)
+        typed = Settings.from_pelican(settings)
+    except SettingsError as exc:
+        raise refuse([str(exc)], output) from None
+    try:
+        catalog = load_catalog(typed.catalog)
     except CatalogError as exc:
         raise refuse(exc.lines(), output) from None
-    state = settings[_STATE_KEY] = _State(plugin_settings, catalog, output)
+    state = settings[_STATE_KEY] = _State(typed, catalog, output)
     return state
 
 
@@ -244,7 +254,7 @@ def copy_cards(pelican: Any) -> None:
     state = pelican.settings.get(_STATE_KEY)
     if state is None:
         return
-    output = Path(pelican.settings["OUTPUT_PATH"])
+    output = state.settings.output
     for relative, cached in state.cards.items():
         target = output / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -311,7 +321,7 @@ def _make_article(
     if view.archived:
         metadata["modified"] = view.archived
     # Pelican reads `source_path` for caching and for `{filename}` links; a snapshot is the source.
-    source = Path(settings["PATH"]) / "threads" / f"{view.entry.slug}.json"
+    source = _state(settings).settings.threads_dir / f"{view.entry.slug}.json"
     return Article(
         _render_body(generator, view),
         metadata=metadata,

@@ -9,7 +9,8 @@ What is indexed is decided in the templates: thread pages carry ``data-pagefind-
 other page is then left out), their specialties are ``data-pagefind-filter="specialty"`` and the
 author ``data-pagefind-meta="author"``.
 
-Settings: ``TWEETORIALS_SEARCH`` (default True) switches indexing off; the binary comes from
+Settings: ``TWEETORIALS_SEARCH`` (default True; a Pelican setting or environment variable)
+switches indexing off; the binary comes from
 the ``pagefind_bin`` package (``pip install 'pagefind[bin]'``) or ``PAGEFIND_BINARY`` / ``PATH``.
 """
 
@@ -21,6 +22,8 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+
+from .plugin import plugin_settings
 
 __all__ = ["SearchIndexError", "build_search_index", "find_pagefind", "index_site"]
 
@@ -77,7 +80,7 @@ def index_site(output: Path, binary: str | None = None) -> Path:
 
 def build_search_index(pelican: Any) -> None:
     """``finalized`` handler: index the site, or say plainly why search is missing."""
-    if not pelican.settings.get("TWEETORIALS_SEARCH", True):
+    if not plugin_settings(pelican.settings).search:
         log.info("tweetorials: search indexing is off (TWEETORIALS_SEARCH = False)")
         return
     output = Path(pelican.output_path)

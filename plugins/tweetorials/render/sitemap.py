@@ -20,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .enrich import LASTMOD_KEY
+from .plugin import plugin_settings
 from .structured_data import SiteInfo
 
 __all__ = ["robots_txt", "sitemap_xml", "write_sitemap_and_robots"]
@@ -33,9 +34,9 @@ _NOINDEX = re.compile(r"<meta\s+name=[\"']robots[\"']\s+content=[\"'][^\"']*noin
 
 def write_sitemap_and_robots(pelican: Any) -> None:
     settings = pelican.settings
-    if not settings.get("TWEETORIALS_SITEMAP", True):
+    if not plugin_settings(settings).sitemap:
         return
-    site = SiteInfo.from_settings(settings)
+    site = SiteInfo.from_settings(plugin_settings(settings))
     output = Path(pelican.output_path)
     lastmods: dict[str, dt.datetime] = settings.get(LASTMOD_KEY, {})
     pages = _pages(output)

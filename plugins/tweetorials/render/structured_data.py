@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..settings import Settings
 from .references import Reference
 from .view import ThreadView
 
@@ -32,12 +33,12 @@ class SiteInfo:
     output: Path
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> SiteInfo:
+    def from_settings(cls, settings: Settings) -> SiteInfo:
         return cls(
-            url=str(settings.get("SITEURL") or "").rstrip("/"),
-            name=str(settings.get("SITENAME") or ""),
-            language=str(settings.get("DEFAULT_LANG") or "en"),
-            output=Path(settings.get("OUTPUT_PATH") or "output"),
+            url=settings.site_url,
+            name=settings.site_name,
+            language=settings.language,
+            output=settings.output,
         )
 
     def absolute(self, path: str) -> str:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from .base import Source
 
 if TYPE_CHECKING:
-    from ..config import FetchConfig
+    from ...settings import Settings
     from ..http import PoliteClient
 
 __all__ = ["Source", "build_sources"]
 
 
-def build_sources(client: PoliteClient, config: FetchConfig) -> dict[str, Source]:
+def build_sources(client: PoliteClient, config: Settings) -> dict[str, Source]:
     """Every fetchable platform mapped to a ready source sharing ``client``.
 
     ``manual`` is absent on purpose: hand-written snapshots are never fetched.
