@@ -34,11 +34,12 @@ from ..rescue.handwritten_out import handwritten_yaml
 from ..rescue.media import archive_imported_media
 from ..rescue.registry import detect
 from ..rescue.selfthread import SelfThread, candidates, find_post, self_thread
+from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from ..snapshot.merge import merge
 from ..snapshot.store import HANDWRITTEN_SUFFIXES
 from . import EXIT_BAD_INPUT, EXIT_OK
-from .common import add_location_options, content_dir, help_text, threads_dir
+from .common import add_location_options, help_text
 from .rescue_catalog import EntryPlan, plan_entry
 
 __all__ = ["add_parser", "run"]
@@ -120,11 +121,15 @@ def _import(args: argparse.Namespace) -> _Result:
         )
     catalog_path: Path = args.catalog
     try:
+        settings = Settings.for_cli(catalog_path, args.content)
+    except SettingsError as exc:
+        raise RefusedImport(str(exc)) from None
+    try:
         text = read_catalog_text(catalog_path)
         catalog = parse_catalog(text, catalog_path)
     except CatalogError as exc:
         raise RefusedImport(f"{exc.lines()[0]} (fix threads.yaml first)") from None
-    store = SnapshotStore(threads_dir(args))
+    store = SnapshotStore(settings.threads_dir)
     with open_source(Path(args.source)) as files:
         export = detect(files).read(files)
         chosen = _choose(export, args.thread, args.source)
@@ -143,7 +148,7 @@ def _import(args: argparse.Namespace) -> _Result:
             path = _write_handwritten(store, plan.slug, thread)
         else:
             old = _existing_snapshot(store, plan.slug)
-            warnings += archive_imported_media(thread, export.media, content_dir(args) / "media")
+            warnings += archive_imported_media(thread, export.media, settings.media_dir)
             thread = merge(old, thread, export.saved)
             path = store.save(plan.slug, thread)
     if plan.new_text is not None:
