@@ -171,7 +171,10 @@ def test_a_bad_api_override_is_bad_input(platform, site, capsys, monkeypatch) ->
 def test_api_overrides_reach_the_sources(platform, site, monkeypatch) -> None:
     monkeypatch.setenv("TWEETORIALS_FXTWITTER_API", "http://127.0.0.1:8123/")
     assert fetch(site, platform) == 0
-    assert platform.requested[0] == "http://127.0.0.1:8123/2/thread/100"
+    assert sorted(platform.requested) == [
+        "http://127.0.0.1:8123/2/thread/100",
+        "http://127.0.0.1:8123/2/thread/200",
+    ]
 
 
 # -- the Pelican hook ------------------------------------------------------------------------
