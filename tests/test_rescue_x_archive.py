@@ -367,3 +367,8 @@ def test_without_a_profile_picture_there_is_no_avatar(
     assert run_import(site, capsys, str(archive), "--thread", THREAD_A, "-s", "policy").code == 0
     author = imported(site)["author"]
     assert author["avatar_url"] is None and author["avatar"] is None
+
+
+def test_each_post_keeps_its_language(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A, "-s", "policy")
+    assert {p["lang"] for p in imported(site)["posts"]} == {"en"}

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..languages import language_tag
 from ..media.alt import normalise_alt
 from ..sanitize import clean_html, is_safe_url
 from ..snapshot import Author, Media, Post
@@ -108,6 +109,7 @@ def post_from_tweet(tweet: dict[str, Any], ctx: TweetContext, *, quoting: bool =
         quote=quote,
         author=None,
         truncated=truncated,
+        lang=language_tag(tweet.get("lang")),
     )
 
 
