@@ -10,6 +10,8 @@ before a followers-only, direct or protected post, and the command says so.
 examples:
   tweetorials import twitter-2022-11-10.zip --thread 1345753985467224064 -s pathophysiology
   tweetorials import ~/Downloads/twitter-archive/ --thread https://x.com/me/status/134575...
+  tweetorials import archive-20240115103000-ab12.zip --thread https://med.social/@me/1119...
+  tweetorials import repo.car --blobs blobs/ --thread https://bsky.app/profile/me/post/3k...
 
 Exit codes: 0 imported (warnings, such as an image the export does not hold, are printed),
 2 nothing written (a refused or unreadable source, several threads and no --thread, a bad flag).
@@ -79,6 +81,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="a topic tag for a new entry, lower-case words joined by hyphens (repeatable)",
     )
     parser.add_argument("--title", help="the title shown on the site, for a new entry")
+    parser.add_argument(
+        "--blobs",
+        type=Path,
+        metavar="FOLDER",
+        help="a Bluesky export's images: the folder of blobs named by CID (without it the "
+        "pictures are imported as not archived, with their alt text)",
+    )
     add_location_options(parser)
     parser.set_defaults(run=run)
 
@@ -131,7 +140,12 @@ def _import(args: argparse.Namespace) -> _Result:
         raise RefusedImport(f"{exc.lines()[0]} (fix threads.yaml first)") from None
     store = SnapshotStore(settings.threads_dir)
     with open_source(Path(args.source)) as files:
-        export = detect(files).read(files)
+        importer = detect(files, blobs=args.blobs)
+        if args.blobs is not None and importer.kind != "bluesky-repo":
+            raise RefusedImport(
+                f"--blobs is for Bluesky repository exports; {args.source} is not one"
+            )
+        export = importer.read(files)
         chosen = _choose(export, args.thread, args.source)
         thread = build_thread(export, chosen)
         plan = plan_entry(

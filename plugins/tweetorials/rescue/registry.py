@@ -7,6 +7,8 @@ Order matters only when two formats could both claim a source: the more specific
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .archive import SourceFiles
 from .errors import RefusedImport
 from .export import Importer
@@ -14,17 +16,23 @@ from .export import Importer
 __all__ = ["detect", "importers"]
 
 
-def importers() -> list[Importer]:
-    """Every registered format, most specific first."""
+def importers(*, blobs: Path | None = None) -> list[Importer]:
+    """Every registered format, most specific first.
+
+    ``blobs`` is the folder of a Bluesky account's exported images (``--blobs``): the one
+    option a format takes beyond the source itself.
+    """
+    from .bluesky_export import BlueskyRepo
+    from .mastodon_export import MastodonExport
     from .unrolled import UnrolledCopy
     from .x_archive import XArchive
 
-    return [XArchive(), UnrolledCopy()]
+    return [XArchive(), MastodonExport(), BlueskyRepo(blobs), UnrolledCopy()]
 
 
-def detect(files: SourceFiles) -> Importer:
+def detect(files: SourceFiles, *, blobs: Path | None = None) -> Importer:
     """The importer for ``files``, or a refusal that lists what is accepted."""
-    known = importers()
+    known = importers(blobs=blobs)
     for importer in known:
         if importer.recognises(files):
             return importer

@@ -24,13 +24,13 @@ from urllib.parse import urljoin
 
 from ...languages import language_tag
 from ...platforms import PostRef
-from ...sanitize import is_safe_url, split_url, text_to_html
+from ...sanitize import is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ...snapshot.times import iso_utc, utc_now
 from ..errors import BadResponse, BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
 from .fields import dimensions, stripped
-from .mastodon_html import content_to_html_and_text
+from .mastodon_html import content_to_html_and_text, with_content_warning
 
 __all__ = [
     "MAX_CONTEXT_QUERIES",
@@ -256,10 +256,7 @@ def post_from_status(status: Status, *, server: str, nested: bool = False) -> Po
     html, text = content_to_html_and_text(
         stripped(status.get("content")), drop_quote_inline=quote is not None
     )
-    warning = stripped(status.get("spoiler_text"))
-    if warning:
-        text = f"Content warning: {warning}\n\n{text}".strip()
-        html = text_to_html(f"Content warning: {warning}") + html
+    html, text = with_content_warning(html, text, stripped(status.get("spoiler_text")))
     sid = _id(status.get("id")) or ""
     url = _absolute(status.get("url"), base) or _absolute(status.get("uri"), base) or ""
     return Post(

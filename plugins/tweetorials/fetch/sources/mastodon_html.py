@@ -19,9 +19,9 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ...sanitize import clean_html, is_safe_url
+from ...sanitize import clean_html, is_safe_url, text_to_html
 
-__all__ = ["content_to_html_and_text"]
+__all__ = ["content_to_html_and_text", "with_content_warning"]
 
 _BLOCKS = ["p", "li", "ul", "ol", "blockquote", "pre", "div", "h1", "h2", "h3", "h4", "h5", "h6"]
 
@@ -42,6 +42,19 @@ def content_to_html_and_text(content: str, *, drop_quote_inline: bool = False) -
         span.append("…")
     html = clean_html(str(soup))
     return html, _plain_text(soup, url_links)
+
+
+def with_content_warning(html: str, text: str, warning: str) -> tuple[str, str]:
+    """``(html, text)`` led by the post's content warning, which a reader must see first.
+
+    Mastodon folds the post away behind the warning; a static page cannot, so the warning
+    becomes the first line. Used for fetched statuses (``spoiler_text``) and exported notes
+    (``summary``) alike.
+    """
+    if not warning:
+        return html, text
+    line = f"Content warning: {warning}"
+    return text_to_html(line) + html, f"{line}\n\n{text}".strip()
 
 
 def _plain_text(soup: BeautifulSoup, url_links: list[Tag]) -> str:
