@@ -129,21 +129,55 @@ def is_rtl(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _font_index(paths: tuple[Path, ...], char: str) -> int | None:
+    """Index of the first of ``paths`` with a glyph for ``char``; spaces use the first font."""
+    if char.isspace():
+        return 0
+    code = ord(char)
+    return next((i for i, path in enumerate(paths) if code in codepoints(path)), None)
+
+
+@lru_cache(maxsize=4096)
+def _index_runs(paths: tuple[Path, ...], text: str) -> tuple[tuple[int, str], ...]:
+    """``text`` split into ``(font index, run)``, the same at every size: laid out once."""
+    result: list[tuple[int, str]] = []
+    for char in text:
+        index = _font_index(paths, char)
+        if index is None:
+            continue
+        if result and (char.isspace() or result[-1][0] == index):
+            result[-1] = (result[-1][0], result[-1][1] + char)
+        else:
+            result.append((index, char))
+    return tuple(result)
+
+
+@lru_cache(maxsize=16384)
+def _width(paths: tuple[Path, ...], size: int, text: str) -> float:
+    return sum(_font(paths[i], size).getlength(run) for i, run in _index_runs(paths, text))
+
+
 class FontStack:
-    """One size of a list of fonts, used together as if they were one font."""
+    """One size of a list of fonts, used together as if they were one font.
+
+    Fonts are opened once per process and size, and the split of a text into runs and its
+    width are remembered, so fitting a title (several sizes, many candidate lines) does not
+    measure the same words again and again.
+    """
 
     def __init__(self, paths: Sequence[Path], size: int) -> None:
         self.paths = tuple(paths)
         self.size = size
         self.fonts = [_font(path, size) for path in self.paths]
-        self.maps = [codepoints(path) for path in self.paths]
+
+    @property
+    def maps(self) -> list[frozenset[int]]:
+        return [codepoints(path) for path in self.paths]
 
     def font_for(self, char: str) -> int | None:
         """Index of the first font with a glyph for ``char``; spaces use the first font."""
-        if char.isspace():
-            return 0
-        code = ord(char)
-        return next((i for i, found in enumerate(self.maps) if code in found), None)
+        return _font_index(self.paths, char)
 
     def clean(self, text: str) -> str:
         """``text`` with whitespace collapsed and characters no font can draw removed."""
@@ -155,19 +189,10 @@ class FontStack:
         return " ".join(kept.split())
 
     def runs(self, text: str) -> list[tuple[ImageFont.FreeTypeFont, str]]:
-        result: list[tuple[int, str]] = []
-        for char in text:
-            index = self.font_for(char)
-            if index is None:
-                continue
-            if result and (char.isspace() or result[-1][0] == index):
-                result[-1] = (result[-1][0], result[-1][1] + char)
-            else:
-                result.append((index, char))
-        return [(self.fonts[index], run) for index, run in result]
+        return [(self.fonts[index], run) for index, run in _index_runs(self.paths, text)]
 
     def width(self, text: str) -> float:
-        return sum(font.getlength(run) for font, run in self.runs(text))
+        return _width(self.paths, self.size, text)
 
     @property
     def line_height(self) -> int:
@@ -232,6 +257,22 @@ def shorten(stack: FontStack, text: str, max_width: float) -> str:
     return text.rstrip() + ELLIPSIS if text else ""
 
 
+def _cannot_fit(
+    stack: FontStack, text: str, box: tuple[float, float], max_lines: int | None
+) -> bool:
+    """True when ``text`` needs more lines at this size than the box holds, whatever the
+    wrapping: the lines hold all the text but the spaces they break at, so no wrapping needs
+    fewer than (width without spaces) / (box width). Skipping such sizes without wrapping
+    leaves the result of :func:`fit_text` unchanged."""
+    width, height = box
+    room = int(height // stack.line_height)
+    if max_lines is not None:
+        room = min(room, max_lines)
+    ink = stack.width(text) - text.count(" ") * stack.width(" ")
+    # A quarter of an em per line of slack: kerning makes widths not quite add up.
+    return ink > room * (width + stack.size / 4)
+
+
 @dataclass(frozen=True)
 class FittedText:
     stack: FontStack
@@ -257,9 +298,12 @@ def fit_text(
     """
     width, height = box
     fitted: FittedText | None = None
-    for size in sizes:
+    for position, size in enumerate(sizes):
         stack = FontStack(paths, size)
-        lines = wrap(stack, stack.clean(text), width)
+        cleaned = stack.clean(text)
+        if position < len(sizes) - 1 and _cannot_fit(stack, cleaned, box, max_lines):
+            continue
+        lines = wrap(stack, cleaned, width)
         fitted = FittedText(stack, lines)
         if fitted.height <= height and (max_lines is None or len(lines) <= max_lines):
             return fitted

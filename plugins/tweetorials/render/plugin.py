@@ -25,7 +25,6 @@ This module never touches the network: fetching, when enabled, is wired in by th
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 import shutil
@@ -40,7 +39,8 @@ from pelican.utils import order_content, slugify
 
 from ..catalog import Catalog, CatalogError, load_catalog
 from ..console import announce
-from ..media import MediaReport, ensure_local_media, write_card
+from ..media import MediaReport, ensure_local_media
+from ..media.card_batch import CardBatch, CardInputs
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from .view import ThreadView, build_view
@@ -122,10 +122,12 @@ class _State:
         self.settings = settings
         self.catalog = catalog
         self.output = output
-        # slug -> (file, its mtime, the thread) as loaded by `check_snapshots`
-        self.loaded: dict[str, tuple[Path, int, Thread]] = {}
+        # slug -> (file, its mtime, the thread as loaded by `check_snapshots`, None once
+        # rendering has taken it: see `_load_threads`)
+        self.loaded: dict[str, tuple[Path, int, Thread | None]] = {}
         self.views: list[ThreadView] = []
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
+        self.card_batch: CardBatch | None = None
 
 
 def check_catalog(pelican: Any) -> _State:
@@ -166,21 +168,29 @@ def _state(settings: dict[str, Any]) -> _State:
     return state
 
 
-def _load_threads(state: _State, output: str | None) -> dict[str, Thread | None]:
+def _load_threads(
+    state: _State, output: str | None, *, hand_over: bool = False
+) -> dict[str, Thread | None]:
     """Every entry's snapshot (None: waiting for a fetch), or refuse the build listing every
     broken one as ``tweetorials check`` does. A file unchanged since the last call is not
-    read again (fetching between the two calls may have written new ones)."""
+    read again (fetching between the two calls may have written new ones).
+
+    ``hand_over``: rendering takes the loaded threads and changes them (image failures are
+    recorded on them), so the cache forgets them instead of keeping a deep copy of every
+    thread: a later rebuild (``pelican -r``) reads the files again, and no failure sticks.
+    """
     store = SnapshotStore(_shown(state.settings.threads_dir))  # name files as `check` does
+    names = store.names()  # one listing instead of a stat per entry and suffix
     threads: dict[str, Thread | None] = {}
     problems: list[str] = []
     for entry in state.catalog.entries:
-        path = store.find(entry.slug)
+        path = store.find(entry.slug, names)
         if path is None:
             threads[entry.slug] = None
             continue
         mtime = path.stat().st_mtime_ns
         cached = state.loaded.get(entry.slug)
-        if cached is None or cached[:2] != (path, mtime):
+        if cached is None or cached[2] is None or cached[:2] != (path, mtime):
             try:
                 thread = load_snapshot(path)
             except SnapshotError as exc:
@@ -189,9 +199,9 @@ def _load_threads(state: _State, output: str | None) -> dict[str, Thread | None]
                 )
                 continue
             cached = state.loaded[entry.slug] = (path, mtime, thread)
-        # A copy: rendering records image failures on the thread, which must not stick to the
-        # cache that the next rebuild of `pelican -r` reads.
-        threads[entry.slug] = copy.deepcopy(cached[2])
+        threads[entry.slug] = cached[2]
+        if hand_over:
+            state.loaded[entry.slug] = (path, mtime, None)
     if problems:
         raise refuse(problems, output)
     return threads
@@ -200,7 +210,9 @@ def _load_threads(state: _State, output: str | None) -> dict[str, Thread | None]
 def inject_threads(generator: Any) -> None:
     state = _state(generator.settings)
     catalog = state.catalog
-    threads = _load_threads(state, None)  # unchanged files come from `check_snapshots`
+    # Unchanged files come from `check_snapshots`.
+    threads = _load_threads(state, None, hand_over=True)
+    state.card_batch = CardBatch(state.settings.cards_dir)
     waiting: list[str] = []
     excluded = 0
     images = MediaReport()
@@ -227,9 +239,10 @@ def inject_threads(generator: Any) -> None:
             entry, thread, catalog.specialties, str(generator.settings.get("DEFAULT_LANG", "en"))
         )
         article = _make_article(generator, view, used_slugs, _date(state, view))
-        cards_drawn += _card(state, view, article.slug)
+        cards_drawn += _card(state, state.card_batch, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
+    state.card_batch.start()  # drawn while Pelican writes the pages; collected by copy_cards
 
     generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
     # Pagefind keeps one index per page language; the search page merges the others in.
@@ -254,6 +267,10 @@ def copy_cards(pelican: Any) -> None:
     state = pelican.settings.get(_STATE_KEY)
     if state is None:
         return
+    if state.card_batch is not None:
+        for path, reason in state.card_batch.finish():
+            log.warning("social card %s could not be drawn: %s", _shown(path), reason)
+            state.cards = {rel: p for rel, p in state.cards.items() if str(p) != path}
     output = state.settings.output
     for relative, cached in state.cards.items():
         target = output / relative
@@ -261,23 +278,20 @@ def copy_cards(pelican: Any) -> None:
         shutil.copyfile(cached, target)
 
 
-def _card(state: _State, view: ThreadView, slug: str) -> bool:
-    """Draw (or reuse) the thread's social card; returns True when it had to be drawn."""
-    folder = state.settings.cards_dir
-    before = set(folder.glob(f"{slug}-*.png")) if folder.is_dir() else set()
-    path = write_card(
-        folder,
-        slug,
+def _card(state: _State, batch: CardBatch, view: ThreadView, slug: str) -> bool:
+    """Ask for the thread's social card; returns True when it has to be drawn."""
+    inputs = CardInputs(
         title=view.title,
         author_name=view.author.name,
         handle=view.author.handle,
-        specialties=[(s.name, s.colour) for s in view.specialties],
+        specialties=tuple((s.name, s.colour) for s in view.specialties),
         site_name=state.settings.site_name,
     )
+    path, drawn = batch.need(slug, inputs)
     relative = f"cards/{slug}.png"
     state.cards[relative] = path
     view.extra["card"] = relative
-    return path not in before
+    return drawn
 
 
 def spread_specialties(generator: Any) -> None:

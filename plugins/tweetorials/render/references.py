@@ -23,9 +23,10 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote
 
-from ..sanitize import is_safe_url, split_url
+from ..sanitize import split_url
 from ..snapshot import LinkCard, Post, Thread
 
 __all__ = ["JOURNAL_DOMAINS", "KIND_NAMES", "Reference", "find_references", "references_in"]
@@ -230,32 +231,48 @@ def _from_text(text: str) -> Iterator[Reference]:
 
 def _from_url(url: str) -> Iterator[Reference]:
     """The reference a link stands for, if it stands for one."""
-    url = url.strip()
+    found = _reference_fields(url.strip())
+    if found is not None:
+        yield Reference(*found)
+
+
+@lru_cache(maxsize=8192)
+def _reference_fields(url: str) -> tuple[str, str, str, str, str] | None:
+    """``(kind, identifier, url, title, source_url)`` for a link, or None.
+
+    Cached: a thread's links are read from its text and again from its HTML, and a library
+    cites the same papers many times. Callers get a fresh :class:`Reference` each time.
+    """
     parts = split_url(url)
-    decoded_parts = split_url(unquote(url))
-    if not is_safe_url(url) or parts is None or decoded_parts is None:
-        return
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    decoded_parts = split_url(unquote(url)) if "%" in url else parts
+    if decoded_parts is None:
+        return None
     host = (parts.hostname or "").lower().removeprefix("www.")
     if _host_in(host, _NEVER_HOSTS):
-        return
+        return None
     path = decoded_parts.path
     pmid = _PMID_URL_RE.search(host + path)
     if pmid:
-        yield _pubmed(pmid.group(1), source_url=url)
-        return
+        return _fields(_pubmed(pmid.group(1), source_url=url))
     pmc = _PMC_RE.search(path)
     if pmc and (host.endswith("nih.gov") or host.endswith("europepmc.org")):
-        yield _pmc(pmc.group(1), source_url=url)
-        return
+        return _fields(_pmc(pmc.group(1), source_url=url))
+    journal = _host_in(host, JOURNAL_DOMAINS)
     doi = _DOI_RE.search(path)
-    if doi and (host in ("doi.org", "dx.doi.org") or _host_in(host, JOURNAL_DOMAINS)):
+    if doi and (host in ("doi.org", "dx.doi.org") or journal):
         value = _trim(doi.group(0))
         if host not in ("doi.org", "dx.doi.org"):
             value = _DOI_URL_SUFFIX_RE.sub("", value)
-        yield _doi(value, source_url=url)
-        return
-    if _host_in(host, JOURNAL_DOMAINS):
-        yield Reference("journal", _norm_url(url), url)
+        return _fields(_doi(value, source_url=url))
+    if journal:
+        return ("journal", _norm_url(url), url, "", "")
+    return None
+
+
+def _fields(ref: Reference) -> tuple[str, str, str, str, str]:
+    return (ref.kind, ref.identifier, ref.url, ref.title, ref.source_url)
 
 
 def _doi(value: str, source_url: str = "") -> Reference:
@@ -288,8 +305,16 @@ def _trim(candidate: str) -> str:
     return candidate
 
 
-def _host_in(host: str, domains: Iterable[str]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
+def _host_in(host: str, domains: tuple[str, ...]) -> bool:
+    """``host`` is one of ``domains`` or a subdomain of one: a set lookup per parent domain."""
+    known = _domain_set(domains)
+    labels = host.split(".")
+    return any(".".join(labels[i:]) in known for i in range(len(labels)))
+
+
+@lru_cache(maxsize=4)
+def _domain_set(domains: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(domains)
 
 
 def _norm_url(url: str) -> str:

@@ -9,6 +9,8 @@ file on any problem.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Collection
 from pathlib import Path
 
 from ..files import atomic_write_text
@@ -48,13 +50,29 @@ class SnapshotStore:
     def json_path(self, slug: str) -> Path:
         return self.root / f"{slug}.json"
 
-    def find(self, slug: str) -> Path | None:
-        """The snapshot file for ``slug``: a hand-written one wins over a fetched one."""
+    def find(self, slug: str, names: Collection[str] | None = None) -> Path | None:
+        """The snapshot file for ``slug``: a hand-written one wins over a fetched one.
+
+        ``names``: the folder's file names from :meth:`names`, so that looking up every entry
+        of a large catalog costs one listing instead of up to three ``stat`` calls each.
+        """
         for suffix in (*HANDWRITTEN_SUFFIXES, ".json"):
-            candidate = self.root / f"{slug}{suffix}"
-            if candidate.is_file():
+            name = f"{slug}{suffix}"
+            candidate = self.root / name
+            if names is not None:
+                if name in names:
+                    return candidate
+            elif candidate.is_file():
                 return candidate
         return None
+
+    def names(self) -> frozenset[str]:
+        """The names of the files in the folder (empty when it does not exist)."""
+        try:
+            with os.scandir(self.root) as entries:
+                return frozenset(e.name for e in entries if e.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            return frozenset()
 
     def has(self, slug: str) -> bool:
         return self.find(slug) is not None
