@@ -160,7 +160,7 @@ def _cores() -> int:
 def _listing(folder: Path) -> set[str]:
     try:
         return set(os.listdir(folder))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return set()
 
 

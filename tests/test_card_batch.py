@@ -1,0 +1,65 @@
+"""The cards of a whole build: drawn once, on worker processes when there are many, and
+replaced (not piled up) when a thread's card changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from tweetorials.media import card_batch
+from tweetorials.media.card_batch import CardBatch, CardInputs
+
+
+def inputs(n: int, title: str = "Why troponin rises") -> CardInputs:
+    return CardInputs(
+        title=f"{title} ({n})",
+        author_name="Dr Ada Example",
+        handle="ada_md",
+        specialties=(("Cardiology", "#c2410c"),),
+        site_name="FOAMed Tweetorials",
+    )
+
+
+def draw(folder: Path, count: int, *, workers: int, title: str = "Why troponin rises") -> int:
+    batch = CardBatch(folder, workers=workers)
+    drawn = sum(batch.need(f"x-{n}", inputs(n, title))[1] for n in range(count))
+    batch.start()
+    assert batch.finish() == []
+    return drawn
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
+def test_missing_cards_are_drawn_once_and_reused(tmp_path: Path, workers: int) -> None:
+    count = card_batch.POOL_THRESHOLD + 2  # enough for the workers to be used
+    assert draw(tmp_path, count, workers=workers) == count
+    cards = sorted(tmp_path.glob("*.png"))
+    assert len(cards) == count
+    with Image.open(cards[0]) as image:
+        assert image.format == "PNG" and image.size == (1200, 630)
+    assert not list(tmp_path.glob(".*"))  # no job files or temporary files left behind
+    assert draw(tmp_path, count, workers=workers) == 0  # the second build draws nothing
+
+
+def test_a_changed_card_replaces_the_old_one(tmp_path: Path) -> None:
+    draw(tmp_path, 3, workers=1)
+    before = {p.name for p in tmp_path.glob("*.png")}
+    assert draw(tmp_path, 3, workers=1, title="Why BNP rises") == 3
+    after = {p.name for p in tmp_path.glob("*.png")}
+    assert len(after) == 3 and not before & after
+
+
+def test_a_card_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
+    blocker = tmp_path / "cards"
+    blocker.write_text("a file where the folder should be")
+    batch = CardBatch(blocker / "inner", workers=1)
+    batch.need("x-1", inputs(1))
+    with pytest.raises(OSError):
+        batch.start()  # the folder itself cannot be made: the build should hear of it
+    batch = CardBatch(tmp_path, workers=1)
+    path, drawn = batch.need("x-1", inputs(1))
+    assert drawn
+    path.mkdir()  # a folder where the card should be written
+    batch.start()
+    failures = batch.finish()
+    assert [where for where, _ in failures] == [str(path)]
