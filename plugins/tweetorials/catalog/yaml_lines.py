@@ -100,11 +100,11 @@ class _LineConstructor(yaml.constructor.SafeConstructor):
             return str(node.value)
 
 
-class _Loader(_LineConstructor, yaml.SafeLoader):  # type: ignore[misc]
+class _Loader(_LineConstructor, yaml.SafeLoader):
     """Pure Python: slow on a large catalog, but its error messages are the ones reported."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        yaml.SafeLoader.__init__(self, stream)
         self.key_problems = []
 
 
@@ -113,11 +113,11 @@ _FAST_BASE: Any = getattr(yaml, "CSafeLoader", None)
 
 if _FAST_BASE is not None:
 
-    class _FastLoader(_LineConstructor, _FAST_BASE):  # type: ignore[misc,valid-type]
+    class _FastLoader(_LineConstructor, _FAST_BASE):  # type: ignore[misc]
         """libyaml's parser (about ten times faster) with the same constructors."""
 
         def __init__(self, stream: str) -> None:
-            super().__init__(stream)
+            _FAST_BASE.__init__(self, stream)
             self.key_problems = []
 
     _LOADERS: tuple[type[Any], ...] = (_FastLoader, _Loader)

@@ -66,7 +66,8 @@ def enrich_threads(generator: Any) -> None:
         view: ThreadView = article.tweetorial
         # Hand-written copies have no fetch time; the day the catalog added them stands in.
         view.extra["archived_on"] = view.archived or _added(view)
-        refs = find_references(view.thread)
+        found = view.extra.get("references")  # found while the posts' text was there
+        refs = found if isinstance(found, list) else find_references(view.thread)
         view.extra["references"] = refs
         view.extra["citation"] = citation_view(
             view,

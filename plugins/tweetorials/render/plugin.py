@@ -37,12 +37,13 @@ from pelican.contents import Article
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import order_content, slugify
 
-from ..catalog import Catalog, CatalogError, load_catalog
+from ..catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from ..console import announce
 from ..media import MediaReport, ensure_local_media
 from ..media.card_batch import CardBatch, CardInputs
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
+from .references import find_references
 from .view import ThreadView, build_view
 
 __all__ = [
@@ -122,9 +123,8 @@ class _State:
         self.settings = settings
         self.catalog = catalog
         self.output = output
-        # slug -> (file, its mtime, the thread as loaded by `check_snapshots`, None once
-        # rendering has taken it: see `_load_threads`)
-        self.loaded: dict[str, tuple[Path, int, Thread | None]] = {}
+        # slug -> (file, its mtime) of every snapshot found valid: see `_check_threads`
+        self.checked: dict[str, tuple[Path, int]] = {}
         self.views: list[ThreadView] = []
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
         self.card_batch: CardBatch | None = None
@@ -144,7 +144,7 @@ def plugin_settings(pelican_settings: dict[str, Any]) -> Settings:
 def check_snapshots(pelican: Any) -> None:
     """Load every snapshot the catalog uses (``initialized``, after :func:`check_catalog`)."""
     state = _state(pelican.settings)
-    _load_threads(state, state.output)
+    _check_threads(state, state.output)
 
 
 def _new_state(settings: dict[str, Any]) -> _State:
@@ -168,50 +168,54 @@ def _state(settings: dict[str, Any]) -> _State:
     return state
 
 
-def _load_threads(
-    state: _State, output: str | None, *, hand_over: bool = False
-) -> dict[str, Thread | None]:
-    """Every entry's snapshot (None: waiting for a fetch), or refuse the build listing every
-    broken one as ``tweetorials check`` does. A file unchanged since the last call is not
-    read again (fetching between the two calls may have written new ones).
+def _check_threads(state: _State, output: str | None) -> dict[str, Path | None]:
+    """Every entry's snapshot file (None: waiting for a fetch), each read once to check it,
+    or refuse the build listing every broken one as ``tweetorials check`` does. A file
+    unchanged since it was last found valid is not read again (fetching between
+    ``initialized`` and the articles may write new ones; ``pelican -r`` rebuilds).
 
-    ``hand_over``: rendering takes the loaded threads and changes them (image failures are
-    recorded on them), so the cache forgets them instead of keeping a deep copy of every
-    thread: a later rebuild (``pelican -r``) reads the files again, and no failure sticks.
+    Nothing read here is kept: :func:`inject_threads` reads each thread again when its page
+    is made, so a large library is never in memory all at once (reading a snapshot costs
+    about a third of a millisecond), and what rendering changes on a thread (image failures)
+    never outlives the build.
     """
     store = SnapshotStore(_shown(state.settings.threads_dir))  # name files as `check` does
     names = store.names()  # one listing instead of a stat per entry and suffix
-    threads: dict[str, Thread | None] = {}
+    paths: dict[str, Path | None] = {}
     problems: list[str] = []
     for entry in state.catalog.entries:
         path = store.find(entry.slug, names)
+        paths[entry.slug] = path
         if path is None:
-            threads[entry.slug] = None
             continue
         mtime = path.stat().st_mtime_ns
-        cached = state.loaded.get(entry.slug)
-        if cached is None or cached[2] is None or cached[:2] != (path, mtime):
-            try:
-                thread = load_snapshot(path)
-            except SnapshotError as exc:
-                problems.append(
-                    f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}"
-                )
-                continue
-            cached = state.loaded[entry.slug] = (path, mtime, thread)
-        threads[entry.slug] = cached[2]
-        if hand_over:
-            state.loaded[entry.slug] = (path, mtime, None)
+        if state.checked.get(entry.slug) == (path, mtime):
+            continue
+        try:
+            load_snapshot(path)
+        except SnapshotError as exc:
+            problems.append(f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}")
+            continue
+        state.checked[entry.slug] = (path, mtime)
     if problems:
         raise refuse(problems, output)
-    return threads
+    return paths
+
+
+def _read_thread(state: _State, entry: CatalogEntry, path: Path) -> Thread:
+    """The thread for its page (checked by :func:`_check_threads`; a file that broke since
+    stops the build the same way)."""
+    try:
+        return load_snapshot(path)
+    except SnapshotError as exc:
+        line = f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}"
+        raise refuse([line], None) from None
 
 
 def inject_threads(generator: Any) -> None:
     state = _state(generator.settings)
     catalog = state.catalog
-    # Unchanged files come from `check_snapshots`.
-    threads = _load_threads(state, None, hand_over=True)
+    paths = _check_threads(state, None)  # files unchanged since `check_snapshots` are not read
     state.card_batch = CardBatch(state.settings.cards_dir)
     waiting: list[str] = []
     excluded = 0
@@ -220,10 +224,11 @@ def inject_threads(generator: Any) -> None:
     used_slugs: set[str] = {a.slug for a in generator.articles}
 
     for entry in catalog.entries:
-        thread = threads[entry.slug]
-        if thread is None:
+        path = paths[entry.slug]
+        if path is None:
             waiting.append(f"{catalog.path.name}:{entry.line} {entry.url}")
             continue
+        thread = _read_thread(state, entry, path)
         if catalog.exclusion_for(entry, thread.author_key):
             excluded += 1
             continue
@@ -239,6 +244,8 @@ def inject_threads(generator: Any) -> None:
             entry, thread, catalog.specialties, str(generator.settings.get("DEFAULT_LANG", "en"))
         )
         article = _make_article(generator, view, used_slugs, _date(state, view))
+        view.extra["references"] = find_references(thread)
+        view.release_post_text()  # the body is HTML now: see ThreadView.release_post_text
         cards_drawn += _card(state, state.card_batch, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
@@ -386,7 +393,7 @@ def _date(state: _State, view: ThreadView) -> dt.datetime:
         entry.line,
         entry.url,
     )
-    mtime = state.loaded[entry.slug][1]
+    mtime = state.checked[entry.slug][1]
     return dt.datetime.fromtimestamp(mtime // 1_000_000_000, dt.UTC)
 
 

@@ -126,7 +126,7 @@ _DOI_URL_SUFFIX_RE = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """One cited work, once, with the posts (1-based numbers) that mention it."""
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
-from bs4 import BeautifulSoup
 
 from ..catalog import CatalogEntry, Specialty
 from ..languages import primary_subtag, thread_language
@@ -28,7 +28,7 @@ __all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", 
 WORDS_PER_MINUTE = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaView:
     media: Media
     alt: str  # curator's override, else the platform's, else ""
@@ -41,7 +41,7 @@ class MediaView:
         return bool(self.alt)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostView:
     post: Post
     number: int  # 1-based; the page anchor is #post-N
@@ -113,6 +113,21 @@ class ThreadView:
     def text(self) -> str:
         """All the posts' text, for search snippets and social cards."""
         return "\n\n".join(p.post.text for p in self.posts)
+
+    def release_post_text(self) -> None:
+        """Forget the posts' text and HTML once the page body and the references have been
+        made from them, keeping the posts up to the first with text (it names the thread in
+        citations and summaries), their number and their statuses.
+
+        The body is HTML by then (``article.content``: the page, the feed entry, what search
+        indexes), and the page template reads only how many posts there are and which are
+        gone. A 1,000-thread build then never holds every thread's text twice.
+        """
+        kept = next((i for i, p in enumerate(self.posts) if p.post.text.strip()), 0)
+        for post_view in self.posts[kept + 1 :]:
+            for post in (post_view.post, post_view.post.quote):
+                if post is not None:
+                    post.text = post.html = ""
 
 
 def build_view(
@@ -211,12 +226,48 @@ def _media_view(
 def _summary(note_html: str, thread: Thread, limit: int = 200) -> str:
     """A plain-text description for listings and meta tags: the note's first paragraph, or the
     thread's opening words."""
-    if note_html:
-        first = BeautifulSoup(note_html, "html.parser").find(["p", "li"])
-        source = first.get_text() if first else BeautifulSoup(note_html, "html.parser").get_text()
-    else:
-        source = thread.posts[0].text
+    source = _first_block_text(note_html) if note_html else thread.posts[0].text
     source = re.sub(r"\s+", " ", source).strip()
     if len(source) <= limit:
         return source
     return source[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+class _FirstBlock(HTMLParser):
+    """The text of the first ``<p>`` or ``<li>`` (everything inside it), and of the whole."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.block: list[str] | None = None  # None until the first p or li starts
+        self.whole: list[str] = []
+        self._open: str | None = None
+        self._depth = 0
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        if self._open is None and tag in ("p", "li"):
+            self._open, self._depth, self.block = tag, 1, []
+        elif tag == self._open:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open and not self.done:
+            self._depth -= 1
+            self.done = self._depth == 0
+
+    def handle_data(self, data: str) -> None:
+        self.whole.append(data)
+        if self.block is not None and not self.done:
+            self.block.append(data)
+
+
+def _first_block_text(fragment: str) -> str:
+    """What BeautifulSoup's ``find(["p", "li"]).get_text()`` gives, else all the text: the
+    note is sanitised HTML, and the standard parser spares every build importing bs4 (about
+    9 MB of memory) for one paragraph."""
+    parser = _FirstBlock()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.block if parser.block is not None else parser.whole)

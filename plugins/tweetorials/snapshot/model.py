@@ -47,7 +47,7 @@ def field_since(f: Field[Any]) -> int:
     return int(f.metadata.get("since", 1))
 
 
-@dataclass
+@dataclass(slots=True)
 class PollOption:
     """One answer of a poll, in the order the platform showed it.
 
@@ -94,7 +94,7 @@ class Poll:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class CommunityNote:
     """Context that X's Community Notes added under a post (readers saw it; so do ours).
 
@@ -106,7 +106,7 @@ class CommunityNote:
     created_at: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Rendition:
     """One web size of a processed image, relative to the site root (``media/ab12…-960.webp``)."""
 
@@ -116,7 +116,7 @@ class Rendition:
     fallback: str  # JPEG, or PNG when the image has transparency
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalImage:
     """Where the media pipeline stored an image and the sizes it wrote.
 
@@ -153,7 +153,7 @@ class VideoVariant:
     duration: float | None = None  # seconds, to estimate the size before downloading
 
 
-@dataclass
+@dataclass(slots=True)
 class Media:
     """A picture, video or GIF attached to a post.
 
@@ -182,7 +182,7 @@ class Media:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Author:
     name: str
     handle: str  # without the leading @; for Mastodon ``user@host``
@@ -191,7 +191,7 @@ class Author:
     avatar: LocalImage | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkCard:
     """The preview a platform showed for an external link."""
 
@@ -201,7 +201,7 @@ class LinkCard:
     image: Media | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Post:
     """One post of a thread, or a quoted post (then ``author`` says whose it is)."""
 
