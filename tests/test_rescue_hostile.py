@@ -79,6 +79,50 @@ def wrong_kind_zip(tmp_path: Path) -> Path:
     return target
 
 
+def duplicate_member(tmp_path: Path) -> Path:
+    target = zip_folder(X_ARCHIVE, tmp_path / "twice.zip")
+    with (
+        pytest.warns(UserWarning, match="Duplicate name"),
+        zipfile.ZipFile(target, "a") as archive,
+    ):
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+    return target
+
+
+def encrypted_member(tmp_path: Path) -> Path:
+    """A member flagged as encrypted: zipfile would ask for a password."""
+    target = zip_folder(X_ARCHIVE, tmp_path / "locked.zip")
+    data = bytearray(target.read_bytes())
+    name = b"data/tweets.js"
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[start + flag_offset] |= 0x01
+            start += 4
+    target.write_bytes(bytes(data))
+    return target
+
+
+def corrupt_member(tmp_path: Path) -> Path:
+    """Deflated data that does not inflate: the tweets cannot be read."""
+    target = zip_folder(X_ARCHIVE, tmp_path / "corrupt.zip")
+    data = bytearray(target.read_bytes())
+    header = data.find(b"PK\x03\x04" + b"\x14\x00")
+    while header != -1:
+        name_length = int.from_bytes(data[header + 26 : header + 28], "little")
+        extra = int.from_bytes(data[header + 28 : header + 30], "little")
+        name = bytes(data[header + 30 : header + 30 + name_length])
+        if name == b"data/tweets.js":
+            body = header + 30 + name_length + extra
+            data[body : body + 40] = b"\xff" * 40
+            break
+        header = data.find(b"PK\x03\x04", header + 4)
+    target.write_bytes(bytes(data))
+    return target
+
+
 HOSTILE: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
     "zip bomb": (bomb, [], "refused as a possible zip bomb"),
     "dot-dot path": (escaping_zip("../outside.js"), [], "leaves the archive"),
@@ -118,6 +162,9 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
         ["--thread", "https://x.com/foamed_example/status/1234567890"],
         "--thread https://x.com/foamed_example/status/1234567890: no post with that id",
     ),
+    "member twice": (duplicate_member, [], "appears twice"),
+    "encrypted member": (encrypted_member, [], "cannot be unpacked"),
+    "corrupt member": (corrupt_member, ["--thread", "1600000000000000001"], "cannot be unpacked"),
     "wrong kind of file": (wrong_kind_file, [], "is not an export this command reads"),
     "wrong kind of zip": (wrong_kind_zip, [], "is not an export this command reads"),
     "an address": (lambda tmp_path: Path("https:/x.com/a/status/1"), [], "never downloads"),

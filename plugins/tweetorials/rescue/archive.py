@@ -7,6 +7,7 @@ hostile, even if the importer would never have read it:
 * a member whose path leaves the archive: ``..`` segments, absolute paths (``/x``, ``\\x``,
   ``C:x``), NUL bytes, and links (zip entries whose Unix mode is a symlink; symlinks, devices or
   pipes anywhere in a folder);
+* a member that appears twice (which copy is unpacked depends on the tool);
 * a zip bomb: the declared uncompressed size of each member and of all of them together is
   capped, and so is the ratio of uncompressed to compressed size (plain JSON compresses about
   10:1; a bomb of zeros about 1000:1). Reads are capped again while streaming, so a header that
@@ -22,6 +23,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -139,6 +141,11 @@ class _ZipSource(SourceFiles):
                 )
             if info.is_dir():
                 continue
+            if name in self._infos:
+                raise RefusedImport(
+                    f"{path}: member {info.filename!r} appears twice; tools disagree on which "
+                    "copy they unpack, so the archive is refused"
+                )
             _check_bomb(path, info, limits)
             total += info.file_size
             if total > limits.max_total_bytes:
@@ -153,7 +160,16 @@ class _ZipSource(SourceFiles):
         try:
             with self._zip.open(self._infos[name]) as handle:
                 return handle.read(cap)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except RuntimeError as exc:  # zipfile's "File ... is encrypted, password required"
+            raise RefusedImport(f"{self.path}: {name} cannot be unpacked ({exc})") from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise RefusedImport(f"{self.path}: {name} cannot be unpacked ({exc})") from None
 
     def close(self) -> None:
@@ -181,8 +197,11 @@ class _FolderSource(SourceFiles):
         super().__init__(path, names, limits)
 
     def _read(self, name: str, cap: int) -> bytes:
-        with open(self._root / name, "rb") as handle:
-            return handle.read(cap)
+        try:
+            with open(self._root / name, "rb") as handle:
+                return handle.read(cap)
+        except OSError as exc:
+            raise RefusedImport(f"{self.path}: {name} cannot be read ({exc.strerror})") from None
 
 
 class _SingleFileSource(SourceFiles):
@@ -194,8 +213,11 @@ class _SingleFileSource(SourceFiles):
         return True
 
     def _read(self, name: str, cap: int) -> bytes:
-        with open(self.path, "rb") as handle:
-            return handle.read(cap)
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(cap)
+        except OSError as exc:
+            raise RefusedImport(f"{self.path} cannot be read ({exc.strerror})") from None
 
 
 def open_source(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> SourceFiles:
