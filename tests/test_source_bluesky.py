@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from tweetorials.bluesky_facets import facets_to_html, segments
 from tweetorials.fetch.errors import BadStatus, ThreadUnavailable
 from tweetorials.fetch.http import PoliteClient
 from tweetorials.fetch.sources.bluesky import (
@@ -27,7 +28,6 @@ from tweetorials.fetch.sources.bluesky import (
     post_from_view,
     thread_from_chain,
 )
-from tweetorials.fetch.sources.bluesky_facets import facets_to_html, segments
 from tweetorials.platforms import parse_post_url
 from tweetorials.snapshot import thread_from_dict
 

@@ -27,7 +27,7 @@ from tweetorials.fetch.sources.mastodon import (
     post_from_status,
     thread_from_chain,
 )
-from tweetorials.fetch.sources.mastodon_html import content_to_html_and_text
+from tweetorials.mastodon_html import content_to_html_and_text
 from tweetorials.platforms import parse_post_url
 from tweetorials.snapshot import thread_from_dict
 

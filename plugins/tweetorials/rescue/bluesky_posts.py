@@ -23,8 +23,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..fetch.sources.bluesky_facets import facets_to_html
-from ..fetch.sources.fields import dimensions, stripped
+from ..bluesky_facets import facets_to_html
+from ..json_fields import dimensions, stripped
 from ..sanitize import is_safe_url
 from ..snapshot import Author, LinkCard, Media, Post
 from ..snapshot.times import iso_utc

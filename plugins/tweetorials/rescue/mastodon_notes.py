@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..fetch.sources.fields import dimensions, stripped
-from ..fetch.sources.mastodon_html import content_to_html_and_text, with_content_warning
+from ..json_fields import dimensions, stripped
+from ..mastodon_html import content_to_html_and_text, with_content_warning
 from ..sanitize import is_safe_url, split_url
 from ..snapshot import Author, LinkCard, Media, Post
 from ..snapshot.times import iso_utc

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ...bluesky_facets import facets_to_html
+from ...json_fields import dimensions, stripped
 from ...languages import language_tag
 from ...platforms import PostRef
 from ...sanitize import is_safe_url
@@ -23,8 +25,6 @@ from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ...snapshot.times import iso_utc, utc_now
 from ..errors import BadResponse, BadStatus, ThreadUnavailable
 from ..http import PoliteClient
-from .bluesky_facets import facets_to_html
-from .fields import dimensions, stripped
 
 __all__ = [
     "DEFAULT_API",

@@ -22,15 +22,15 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
+from ...json_fields import dimensions, stripped
 from ...languages import language_tag
+from ...mastodon_html import content_to_html_and_text, with_content_warning
 from ...platforms import PostRef
 from ...sanitize import is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ...snapshot.times import iso_utc, utc_now
 from ..errors import BadResponse, BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
-from .fields import dimensions, stripped
-from .mastodon_html import content_to_html_and_text, with_content_warning
 
 __all__ = [
     "MAX_CONTEXT_QUERIES",

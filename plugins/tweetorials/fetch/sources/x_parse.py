@@ -20,12 +20,12 @@ import html
 import re
 from typing import Any
 
+from ...json_fields import stripped
 from ...languages import language_tag
 from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
 from ...snapshot.times import format_utc
 from ...x_text import render_text
-from .fields import stripped
 
 __all__ = [
     "author_from_fxtwitter",

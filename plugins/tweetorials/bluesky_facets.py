@@ -8,6 +8,9 @@ everything here works on the encoded bytes and only decodes whole, valid slices.
 Facets are written by clients, so they are untrusted input like the text: offsets out of
 range, overlapping, or cutting a character in half are ignored (the text still shows, just
 without that link), and only http(s) links are ever made into anchors.
+
+Used by the Bluesky fetch source (AppView answers) and by the importer of repository exports
+(``rescue/``), so it sits at the package root, below both.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from ...sanitize import clean_html, is_safe_url
+from .sanitize import clean_html, is_safe_url
 
 __all__ = ["Segment", "facets_to_html", "segments"]
 

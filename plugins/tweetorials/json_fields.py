@@ -1,4 +1,8 @@
-"""Small readers of untyped platform JSON that more than one source needs."""
+"""Small readers of untyped platform JSON that more than one reader needs.
+
+At the package root (the base layer) because both sides read platform JSON: the fetch sources
+(API answers) and the rescue importers (account exports), which may not import each other.
+"""
 
 from __future__ import annotations
 

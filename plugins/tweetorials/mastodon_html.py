@@ -11,6 +11,9 @@ the link's full ``href``. Everything then goes through :func:`~tweetorials.sanit
 The plain text (search, titles, citations) gets the full URL of such links, and the
 ``RE: <link>`` line that Mastodon 4.5 adds for clients without quote support is dropped when
 the quoted post itself is stored.
+
+Used by the Mastodon fetch source (API statuses) and by the importer of account exports
+(``rescue/``, whose notes carry the same HTML), so it sits at the package root, below both.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ...sanitize import clean_html, is_safe_url, text_to_html
+from .sanitize import clean_html, is_safe_url, text_to_html
 
 __all__ = ["content_to_html_and_text", "with_content_warning"]
 
