@@ -372,3 +372,23 @@ def test_without_a_profile_picture_there_is_no_avatar(
 def test_each_post_keeps_its_language(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A, "-s", "policy")
     assert {p["lang"] for p in imported(site)["posts"]} == {"en"}
+
+
+def test_a_thread_listed_by_a_later_post_keeps_its_entry_and_snapshot_name(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A curator listed post 5 of the thread; the import fills that entry's snapshot."""
+    catalog = site / "threads.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8")
+        + f"\n  - url: https://twitter.com/foamed_example/status/{BASE + 5}\n"
+        "    specialties: [pathophysiology]\n",
+        encoding="utf-8",
+    )
+    before = catalog.read_text(encoding="utf-8")
+    result = run_import(site, capsys, str(X_ARCHIVE), "--thread", THREAD_A)
+    assert result.code == 0, result.err
+    assert "already listed" in result.out
+    assert catalog.read_text(encoding="utf-8") == before
+    snapshot = json.loads((site / f"content/threads/x-{BASE + 5}.json").read_text())
+    assert len(snapshot["posts"]) == 12

@@ -9,11 +9,13 @@ only refreshes the snapshot. An author or thread on the exclusion list is refuse
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
 from ..catalog import Catalog, CatalogEntry, CatalogError, parse_catalog
 from ..catalog.append import AppendError, NewEntry, append_entry
+from ..platforms import UnsupportedURL, parse_post_url
 from ..rescue.errors import RefusedImport
 from ..snapshot import Thread
 
@@ -45,7 +47,7 @@ def plan_entry(
     only names the author): the entry is then ``platform: manual`` with that ``snapshot:``.
     """
     name = catalog.path.name
-    existing = catalog.find(thread.url)
+    existing = _listed(catalog, thread)
     if existing is not None:
         _refuse_excluded(catalog, existing, thread, name)
         return EntryPlan(existing.slug, existing.line, None)
@@ -78,6 +80,20 @@ def plan_entry(
     added = new_catalog.entries[-1]
     _refuse_excluded(new_catalog, added, thread, name)
     return EntryPlan(added.slug, insertion.first_line, insertion.text)
+
+
+def _listed(catalog: Catalog, thread: Thread) -> CatalogEntry | None:
+    """The entry of ``thread``, even when a curator listed it by a later post (or by its last
+    post as ``last:``): the snapshot then goes where that entry looks for it."""
+    for url in [thread.url, *(p.url for p in thread.posts)]:
+        entry = catalog.find(url)
+        if entry is not None:
+            return entry
+    keys = set()
+    for post in thread.posts:
+        with contextlib.suppress(UnsupportedURL):
+            keys.add(parse_post_url(post.url).key)
+    return next((e for e in catalog.entries if e.last_ref and e.last_ref.key in keys), None)
 
 
 def _refuse_excluded(catalog: Catalog, entry: CatalogEntry, thread: Thread, name: str) -> None:
