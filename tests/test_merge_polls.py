@@ -123,3 +123,15 @@ def test_counts_read_again_unchanged_are_not_a_change_but_new_counts_are() -> No
     assert same_content(old, same)
     moved = merge(old, thread(post("1", poll=poll(6, 9, at=LATER))), LATER)
     assert not same_content(old, moved)
+
+
+def test_a_fetched_poll_without_a_count_time_was_counted_at_the_fetch() -> None:
+    quoted = post("9", poll=poll(1, 1, at=None))
+    fetched = thread(post("1", poll=poll(3, 4, at=None), quote=quoted))
+    merged = merge(None, fetched, NOW)
+    assert merged.posts[0].poll is not None and merged.posts[0].poll.counted_at == NOW
+    assert merged.posts[0].quote is not None and merged.posts[0].quote.poll is not None
+    assert merged.posts[0].quote.poll.counted_at == NOW
+    # X says when it last counted; that time is kept.
+    told = merge(None, thread(post("1", poll=poll(3, 4, at=EARLY))), NOW)
+    assert told.posts[0].poll is not None and told.posts[0].poll.counted_at == EARLY

@@ -40,6 +40,7 @@ def merge(old: Thread | None, new: Thread, now: str) -> Thread:
     for post in fresh.posts:
         if post.status == "ok":
             post.last_seen = now
+        _stamp_poll_counts(post, now)
     fresh.fetched_at = now
     if old is None:
         return fresh
@@ -89,6 +90,13 @@ def _merge_post(old: Post | None, new: Post) -> Post:
     elif new.author is None:
         post.author = copy.deepcopy(old.author)
     return post
+
+
+def _stamp_poll_counts(post: Post, now: str) -> None:
+    """A fetched poll whose platform did not say when it counted was counted now."""
+    for each in (post, post.quote):
+        if each is not None and each.poll is not None and not each.poll.counted_at:
+            each.poll.counted_at = now
 
 
 def _keep_missing_posts(old: Thread, merged: list[Post]) -> None:

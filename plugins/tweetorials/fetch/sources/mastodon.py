@@ -31,6 +31,7 @@ from ...snapshot import Author, LinkCard, Media, Post, Thread
 from ...snapshot.times import iso_utc, utc_now
 from ..errors import BadResponse, BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
+from .polls import poll_from_mastodon
 
 __all__ = [
     "MAX_CONTEXT_QUERIES",
@@ -270,6 +271,7 @@ def post_from_status(status: Status, *, server: str, nested: bool = False) -> Po
         card=_card(status.get("card"), base),
         author=author_from_account(status.get("account") or {}, server=server),
         lang=language_tag(status.get("language")),
+        poll=poll_from_mastodon(status.get("poll")),
     )
 
 

@@ -8,6 +8,9 @@
   ``raw_text`` + ``facets``, ``media.all`` with ``altText``, ``quote``, ``card``, and the full
   text of long posts; unavailable posts come back as ``{"type": "tombstone", "reason": ...}``.
 
+Polls (FxTwitter ``poll``, syndication poll cards) and Community Notes are read by
+:mod:`~tweetorials.fetch.sources.polls`.
+
 Everything here treats the payload as hostile: wrong types are skipped rather than trusted,
 URLs are only kept when they are http(s), and text reaches HTML only through
 :func:`~tweetorials.x_text.render_text`.
@@ -26,6 +29,12 @@ from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
 from ...snapshot.times import format_utc
 from ...x_text import render_text
+from .polls import (
+    community_note_from_fxtwitter,
+    is_poll_card,
+    poll_from_fxtwitter,
+    poll_from_x_card,
+)
 
 __all__ = [
     "author_from_fxtwitter",
@@ -240,6 +249,7 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
         author=author if with_author else None,
         truncated=truncated,
         lang=language_tag(tweet.get("lang")),
+        poll=poll_from_x_card(tweet.get("card")),
     )
 
 
@@ -321,8 +331,8 @@ def _syndication_media(
 def _syndication_card(value: Any, links: dict[str, str | None]) -> LinkCard | None:
     """A ``summary`` / ``summary_large_image`` card from its ``binding_values``."""
     card = _dict(value)
-    if not card:
-        return None
+    if not card or is_poll_card(card):
+        return None  # a poll card is the post's poll (see polls.py), not a link preview
     values = _dict(card.get("binding_values"))
 
     def string(key: str) -> str:
@@ -421,6 +431,8 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
         card=_fxtwitter_card(status.get("card"), links),
         author=author if with_author else None,
         lang=language_tag(status.get("lang")),
+        poll=poll_from_fxtwitter(status.get("poll")),
+        community_note=community_note_from_fxtwitter(status.get("community_note")),
     )
 
 
