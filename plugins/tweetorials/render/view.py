@@ -22,6 +22,7 @@ from ..media import effective_alt, normalise_alt
 from ..platforms import PLATFORM_NAMES
 from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
+from .poll_view import PollView, build_poll_view
 
 __all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", "parse_time"]
 
@@ -51,6 +52,8 @@ class PostView:
     #: differs from the site's (the language of everything around them on the page).
     lang: str | None = None
     quote_lang: str | None = None
+    poll: PollView | None = None
+    quote_poll: PollView | None = None  # a poll on the quoted post
 
     @property
     def anchor(self) -> str:
@@ -108,6 +111,11 @@ class ThreadView:
     def foreign(self) -> bool:
         """The thread is not in the site's language (the page chrome is then marked as such)."""
         return primary_subtag(self.language) != primary_subtag(self.site_language)
+
+    @property
+    def noted_posts(self) -> list[PostView]:
+        """Posts that carry a Community Note, for the credibility panel."""
+        return [p for p in self.posts if p.post.community_note is not None]
 
     @property
     def text(self) -> str:
@@ -203,8 +211,16 @@ def _post_view(entry: CatalogEntry, number: int, post: Post, marks: _LangMarks) 
     for image_no, media, in_quote in post.numbered_images():
         view = _media_view(entry, number, image_no, media, quote_lang if in_quote else lang)
         (quoted if in_quote else own).append(view)
+    quote_poll = post.quote.poll if post.quote else None
     return PostView(
-        post=post, number=number, media=own, quote_media=quoted, lang=lang, quote_lang=quote_lang
+        post=post,
+        number=number,
+        media=own,
+        quote_media=quoted,
+        lang=lang,
+        quote_lang=quote_lang,
+        poll=build_poll_view(post.poll) if post.poll else None,
+        quote_poll=build_poll_view(quote_poll) if quote_poll else None,
     )
 
 
