@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["dimensions", "stripped"]
+__all__ = ["as_dict", "as_list", "dimensions", "stripped"]
 
 
 def dimensions(obj: Any) -> tuple[int | None, int | None]:
@@ -26,3 +26,14 @@ def stripped(value: Any) -> str:
     """``value`` without surrounding whitespace when it is text, else ``""``: platform JSON
     puts ``null``, numbers or objects where a string is documented."""
     return value.strip() if isinstance(value, str) else ""
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is an object, else an empty one: a missing or mistyped field reads
+    as empty, and the reader decides what empty means."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty one (see :func:`as_dict`)."""
+    return value if isinstance(value, list) else []

@@ -24,13 +24,13 @@ import re
 from functools import partial
 from typing import Any
 
+from ..json_fields import as_dict, as_list, stripped
 from ..sanitize import is_safe_url
 from ..snapshot import Author
 from ..snapshot.times import iso_utc
 from .archive import SourceFiles
 from .errors import RefusedImport
 from .export import ArchivedPost, Export, MediaLoader
-from .fields import as_dict, as_list, as_str
 from .times import modified_time
 from .x_js import read_assignment, read_ytd_list
 from .x_tweet import NoteText, TweetContext, post_from_tweet, unwrap
@@ -78,7 +78,7 @@ class XArchive:
             is_retweet = post.text.startswith("RT @")
             posts[tweet_id] = ArchivedPost(
                 post=post,
-                parent_id=as_str(tweet.get("in_reply_to_status_id_str")) or None,
+                parent_id=stripped(tweet.get("in_reply_to_status_id_str")) or None,
                 by_author=not is_retweet,
                 audience="protected" if _within(post.created_at, protected) else "public",
             )
@@ -127,7 +127,7 @@ def _data_files(manifest: dict[str, Any], *types: str) -> list[str]:
     data_types = as_dict(manifest.get("dataTypes"))
     for kind in types:
         names = [
-            as_str(as_dict(f).get("fileName"))
+            stripped(as_dict(f).get("fileName"))
             for f in as_list(as_dict(data_types.get(kind)).get("files"))
         ]
         if any(names):
@@ -155,7 +155,7 @@ def _tweets(
             continue
         for index, entry in enumerate(read_ytd_list(files, member, _TWEETS)):
             tweet = unwrap(entry)
-            tweet_id = as_str(tweet.get("id_str")) if tweet else ""
+            tweet_id = stripped(tweet.get("id_str")) if tweet else ""
             if tweet is None or not tweet_id.isdigit():
                 raise RefusedImport(
                     f"{files.path}: {member}: entry {index} is not a tweet with an id_str"
@@ -181,9 +181,10 @@ def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str,
             text = core.get("text")
             if created and isinstance(text, str) and text.strip():
                 links = {
-                    as_str(as_dict(u).get("shortUrl")): as_str(as_dict(u).get("expandedUrl"))
+                    stripped(as_dict(u).get("shortUrl")): stripped(as_dict(u).get("expandedUrl"))
                     for u in as_list(core.get("urls"))
-                    if as_str(as_dict(u).get("shortUrl")) and as_str(as_dict(u).get("expandedUrl"))
+                    if stripped(as_dict(u).get("shortUrl"))
+                    and stripped(as_dict(u).get("expandedUrl"))
                 }
                 notes.setdefault(created, NoteText(text, links))
     return notes
@@ -191,12 +192,15 @@ def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str,
 
 def _author(files: SourceFiles, root: str, manifest: dict[str, Any]) -> Author:
     info = as_dict(manifest.get("userInfo"))
-    handle, name = as_str(info.get("userName")), as_str(info.get("displayName"))
+    handle, name = stripped(info.get("userName")), stripped(info.get("displayName"))
     member = root + "data/account.js"
     if not handle and files.has(member):
         accounts = read_ytd_list(files, member, _ACCOUNT)
         account = as_dict(as_dict(accounts[0] if accounts else {}).get("account"))
-        handle, name = as_str(account.get("username")), as_str(account.get("accountDisplayName"))
+        handle, name = (
+            stripped(account.get("username")),
+            stripped(account.get("accountDisplayName")),
+        )
     if not _HANDLE.match(handle):
         raise RefusedImport(
             f"{files.path}: the archive does not say whose it is (userInfo.userName in "
@@ -209,12 +213,12 @@ def _avatar(files: SourceFiles, root: str, manifest: dict[str, Any]) -> tuple[st
     """The profile picture's address and the member holding it (``profile_media/<account
     id>-<name>``), when the archive has both; the page shows it beside the author's name."""
     member = root + "data/profile.js"
-    account_id = as_str(as_dict(manifest.get("userInfo")).get("accountId"))
+    account_id = stripped(as_dict(manifest.get("userInfo")).get("accountId"))
     if not files.has(member) or not account_id.isdigit():
         return None
     profiles = read_ytd_list(files, member, _PROFILE)
     profile = as_dict(as_dict(profiles[0] if profiles else {}).get("profile"))
-    url = as_str(profile.get("avatarMediaUrl"))
+    url = stripped(profile.get("avatarMediaUrl"))
     if not is_safe_url(url):
         return None
     name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -223,7 +227,9 @@ def _avatar(files: SourceFiles, root: str, manifest: dict[str, Any]) -> tuple[st
 
 
 def _media_dir(manifest: dict[str, Any]) -> str:
-    folder = as_str(as_dict(as_dict(manifest.get("dataTypes")).get("tweets")).get("mediaDirectory"))
+    folder = stripped(
+        as_dict(as_dict(manifest.get("dataTypes")).get("tweets")).get("mediaDirectory")
+    )
     return folder.strip("/") if folder and ".." not in folder else "data/tweets_media"
 
 
@@ -237,7 +243,7 @@ def _protected_spans(files: SourceFiles, root: str) -> list[tuple[str, str | Non
         change = as_dict(as_dict(entry).get("protectedHistory"))
         when = iso_utc(change.get("protectedAt"))
         if when:
-            changes.append((when, as_str(change.get("action")).lower()))
+            changes.append((when, stripped(change.get("action")).lower()))
     spans: list[tuple[str, str | None]] = []
     start: str | None = None
     for when, action in sorted(changes):

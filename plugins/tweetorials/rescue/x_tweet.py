@@ -23,12 +23,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..json_fields import as_dict, as_list, stripped
 from ..languages import language_tag
 from ..media.alt import normalise_alt
 from ..sanitize import clean_html, is_safe_url
 from ..snapshot import Author, Media, Post
 from ..x_text import render_text
-from .fields import as_dict, as_list, as_str
 from .times import twitter_time
 
 __all__ = ["NoteText", "TweetContext", "post_from_tweet", "post_url", "unwrap"]
@@ -73,22 +73,22 @@ def post_url(handle: str, post_id: str) -> str:
 
 def post_from_tweet(tweet: dict[str, Any], ctx: TweetContext, *, quoting: bool = True) -> Post:
     """The snapshot post for ``tweet``; ``quoting=False`` for a quote (quotes do not nest)."""
-    post_id = as_str(tweet.get("id_str"))
+    post_id = stripped(tweet.get("id_str"))
     created = twitter_time(tweet.get("created_at"))
     entities = as_dict(tweet.get("entities"))
     links: dict[str, str | None] = {}
     for entity in as_list(entities.get("urls")):
         short, expanded = (
-            as_str(as_dict(entity).get("url")),
-            as_str(as_dict(entity).get("expanded_url")),
+            stripped(as_dict(entity).get("url")),
+            stripped(as_dict(entity).get("expanded_url")),
         )
         if short:
             links[short] = expanded or short
     media_items = _media_entities(tweet)
     for item in media_items:
-        if as_str(item.get("url")):
-            links[as_str(item.get("url"))] = None
-    raw = html.unescape(as_str(tweet.get("full_text") or tweet.get("text")))
+        if stripped(item.get("url")):
+            links[stripped(item.get("url"))] = None
+    raw = html.unescape(stripped(tweet.get("full_text") or tweet.get("text")))
     quote = _quote(raw, links, post_id, ctx) if quoting else None
     cut = _drop_self_links(links, post_id)
     note = ctx.notes.get(created or "")
@@ -157,7 +157,7 @@ def _drop_self_links(links: dict[str, str | None], post_id: str) -> bool:
 
 def _reply_prefix(tweet: dict[str, Any]) -> bool:
     start = as_list(tweet.get("display_text_range"))[:1]
-    return bool(start) and as_str(start[0]).isdigit() and int(as_str(start[0])) > 0
+    return bool(start) and stripped(start[0]).isdigit() and int(stripped(start[0])) > 0
 
 
 def _media_entities(tweet: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,13 +167,13 @@ def _media_entities(tweet: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _image_url(item: dict[str, Any]) -> str:
-    url = as_str(item.get("media_url_https") or item.get("media_url"))
+    url = stripped(item.get("media_url_https") or item.get("media_url"))
     return url if is_safe_url(url) else ""
 
 
 def _media(item: dict[str, Any], post_id: str, ctx: TweetContext) -> Media:
     url = _image_url(item)
-    kind = _VIDEO_KINDS.get(as_str(item.get("type")), "image")
+    kind = _VIDEO_KINDS.get(stripped(item.get("type")), "image")
     large = as_dict(as_dict(item.get("sizes")).get("large"))
     width, height = _number(large.get("w")), _number(large.get("h"))
     video = _video_url(item) if kind != "image" else None
@@ -182,7 +182,7 @@ def _media(item: dict[str, Any], post_id: str, ctx: TweetContext) -> Media:
     return Media(
         kind=kind,
         url=url,
-        alt=normalise_alt(as_str(item.get("ext_alt_text"))),
+        alt=normalise_alt(stripped(item.get("ext_alt_text"))),
         width=width,
         height=height,
         link=video,
@@ -193,8 +193,8 @@ def _video_url(item: dict[str, Any]) -> str | None:
     best: tuple[int, str] | None = None
     for variant in as_list(as_dict(item.get("video_info")).get("variants")):
         v = as_dict(variant)
-        url = as_str(v.get("url"))
-        if as_str(v.get("content_type")) != "video/mp4" or not is_safe_url(url):
+        url = stripped(v.get("url"))
+        if stripped(v.get("content_type")) != "video/mp4" or not is_safe_url(url):
             continue
         rate = _number(v.get("bitrate")) or 0
         if best is None or rate > best[0]:
@@ -207,5 +207,5 @@ def _last_part(url: str) -> str:
 
 
 def _number(value: Any) -> int | None:
-    text = as_str(value) if not isinstance(value, int) else str(value)
+    text = stripped(value) if not isinstance(value, int) else str(value)
     return int(text) if text.isdigit() and int(text) > 0 else None
