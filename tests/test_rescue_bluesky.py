@@ -104,7 +104,8 @@ def test_pictures_come_from_the_blob_folder_when_there_is_one(tmp_path: Path) ->
     assert export.media[first.url]() == (FIXTURES / "images" / "protocol.png").read_bytes()
     lost = by_text(export, "This diagram").post.media[0]
     assert lost.url not in export.media  # the blob the folder lacks
-    assert len(export.media) == 3  # protocol, scribble, annotated
+    assert len(export.media) == 4  # protocol, scribble, annotated, the profile picture
+    assert export.author.avatar_url in export.media
 
 
 def test_a_quote_of_the_authors_own_post_is_shown_in_full(export: Export) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from tweetorials.rescue.media import NOT_ARCHIVED
 
-from .car_writer import blob_folder, car_from_description
+from .car_writer import blob_cid, blob_folder, car_from_description
 from .conftest import BuildSite, copy_site
 from .rescue_helpers import RESCUE, fingerprint, make_site, run_import
 
@@ -56,13 +56,12 @@ def test_the_twelve_post_thread_with_pictures_from_the_blob_folder(
     assert len(data["posts"]) == 12 and data["posts"][0]["id"] == FIRST
     assert not any(p["text"].startswith("Good point") for p in data["posts"])
     assert data["url"] == f"https://bsky.app/profile/{DID}/post/{FIRST}"
-    assert data["author"] == {
-        "name": "Dr Foamed",
-        "handle": DID,
-        "url": f"https://bsky.app/profile/{DID}",
-        "avatar_url": None,
-        "avatar": None,
-    }
+    author = data["author"]
+    assert (author["name"], author["handle"]) == ("Dr Foamed", DID)
+    assert author["url"] == f"https://bsky.app/profile/{DID}"
+    avatar = blob_cid((FIXTURES / "images" / "avatar.png").read_bytes())
+    assert author["avatar_url"] == f"https://cdn.bsky.app/img/avatar/plain/{DID}/{avatar}@jpeg"
+    assert (site / "content" / author["avatar"]["original"]).is_file()
     assert data["provenance"] == {
         "kind": "bluesky-repo",
         "saved": "2024-12-01T12:00:00Z",
@@ -90,6 +89,8 @@ def test_without_blobs_every_picture_is_not_archived_but_keeps_its_alt(
     assert [m["alt"] for m in media][:2] == ["Flowchart: 30 ml/kg, then reassess.", ""]
     assert len([line for line in result.err.splitlines() if line.startswith("warning:")]) == 4
     assert not (site / "content" / "media").exists()
+    author = imported(site)["author"]
+    assert author["avatar"] is None and author["avatar_url"] is None  # initials, not a hotlink
 
 
 def test_quotes_facets_and_the_old_entities(
@@ -235,3 +236,5 @@ def test_the_built_page_shows_posts_images_and_provenance(
     images = {img["alt"]: img["src"] for img in page.select(".thread-body img")}
     assert "/media/" in images["Flowchart: 30 ml/kg, then reassess."]
     assert "Image not archived. It showed: Diagram of capillary leak." in text
+    avatar = page.select_one(".byline img.avatar")
+    assert avatar is not None and "/media/" in str(avatar["src"])

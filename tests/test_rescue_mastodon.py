@@ -9,7 +9,7 @@ import pytest
 from tweetorials.rescue.errors import RefusedImport
 from tweetorials.rescue.export import ArchivedPost
 from tweetorials.rescue.mastodon_export import export_time
-from tweetorials.rescue.mastodon_notes import MastodonNotes, read_notes
+from tweetorials.rescue.mastodon_notes import MastodonNotes, poll_from_question, read_notes
 
 EXPORT = Path(__file__).parent / "fixtures" / "rescue" / "mastodon-export" / "export"
 HOST = "med.example.social"
@@ -173,3 +173,35 @@ def test_a_quote_of_someone_else_is_their_address_marked_unavailable(
     assert quote.url == "https://other.example/@student/60"
     assert quote.author is not None and quote.author.handle == "student@other.example"
     assert "RE:" not in quoting.text  # the quote block carries the link now
+
+
+def test_a_question_becomes_a_poll_with_final_counts(export: MastodonNotes) -> None:
+    poll = post(export, "1010").post.poll
+    assert poll is not None
+    assert [(o.label, o.votes) for o in poll.options] == [
+        ("Ferritin", 41),
+        ("Haemoglobin", 9),
+        ("Serum iron", 7),
+    ]
+    assert poll.final and not poll.multiple
+    assert poll.ends_at == "2023-03-15T09:10:00Z"
+    assert poll.voters == 57 and poll.total == 57
+    assert post(export, "1009").post.poll is None
+
+
+def test_a_poll_still_open_with_several_choices_and_hidden_counts() -> None:
+    question = {
+        "type": "Question",
+        "endTime": "2030-01-01T00:00:00Z",
+        "anyOf": [
+            {"name": "A", "replies": {"totalItems": None}},
+            {"name": " ", "replies": {"totalItems": 3}},  # no label: not an option
+            {"name": "B"},
+            "junk",
+        ],
+    }
+    poll = poll_from_question(question)
+    assert poll is not None
+    assert [(o.label, o.votes) for o in poll.options] == [("A", None), ("B", None)]
+    assert poll.multiple and not poll.final and poll.voters is None
+    assert poll_from_question({"type": "Question", "oneOf": []}) is None

@@ -86,6 +86,9 @@ def test_quotes_warning_and_sanitised_markup_reach_the_snapshot(
     assert posts[6]["quote"]["id"] == "1002" and posts[6]["quote"]["status"] == "ok"
     assert posts[5]["quote"]["status"] == "unavailable"
     assert posts[7]["text"].startswith("Content warning: dosing")
+    poll = posts[9]["poll"]
+    assert [o["votes"] for o in poll["options"]] == [41, 9, 7]
+    assert poll["final"] is True and poll["counted_at"] == "2023-03-20T12:00:00Z"
     assert "<script" not in json.dumps(posts) and "javascript:" not in json.dumps(posts)
 
 

@@ -73,10 +73,11 @@ class BlueskyRepo:
                 f"{repo.missing} post record(s) named by the repository are not in the file; "
                 "threads may be incomplete"
             )
+        author = author_from_profile(repo.did, profile, blobs)
         return Export(
             kind=self.kind,
             platform="bluesky",
-            author=author_from_profile(repo.did, profile),
+            author=author,
             posts=posts,
             saved=tid_time(repo.rev) or modified_time(files.path),
             media=self._media(blobs),

@@ -46,6 +46,8 @@ PROFILE_KEY = "app.bsky.actor.profile/self"
 
 #: Where Bluesky's CDN serves an image blob (the ``fullsize`` of an images view).
 IMAGE_URL = "https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
+#: Where it serves a profile picture.
+AVATAR_URL = "https://cdn.bsky.app/img/avatar/plain/{did}/{cid}@jpeg"
 #: Where it serves a video's poster frame.
 VIDEO_THUMB_URL = "https://video.bsky.app/watch/{did}/{cid}/thumbnail.jpg"
 
@@ -106,14 +108,22 @@ def image_url(did: str, cid: str) -> str:
     return IMAGE_URL.format(did=did, cid=cid)
 
 
-def author_from_profile(did: str, profile: Mapping[str, Any] | None) -> Author:
-    """The account as its export shows it: the display name from its profile record, and the
-    DID as handle (the handle lives in the DID document, not in the repository)."""
+def author_from_profile(
+    did: str, profile: Mapping[str, Any] | None, blobs: dict[str, str] | None = None
+) -> Author:
+    """The account as its export shows it: the display name and picture from its profile
+    record, and the DID as handle (the handle lives in the DID document, not in the
+    repository). The picture's blob is added to ``blobs`` like a post's images."""
     name = profile.get("displayName") if profile else None
+    avatar = _blob_cid(profile.get("avatar")) if profile else None
+    avatar_url = AVATAR_URL.format(did=did, cid=avatar) if avatar else None
+    if avatar_url and avatar and blobs is not None:
+        blobs[avatar_url] = avatar
     return Author(
         name=name.strip() if isinstance(name, str) and name.strip() else did,
         handle=did,
         url=f"https://bsky.app/profile/{did}",
+        avatar_url=avatar_url,
     )
 
 

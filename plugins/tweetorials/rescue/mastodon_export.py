@@ -48,6 +48,10 @@ class MastodonExport:
             )
         except RefusedImport as exc:
             raise RefusedImport(f"{files.path}: {exc.message}") from None
+        saved = export_time(files.path.name) or modified_time(files.path)
+        for post in notes.posts.values():
+            if post.post.poll is not None:
+                post.post.poll.counted_at = saved  # the counts as they were at the export
         media: dict[str, MediaLoader] = {
             url: partial(files.read_bytes, root + path)
             for url, path in notes.files.items()
@@ -58,7 +62,7 @@ class MastodonExport:
             platform="mastodon",
             author=notes.author,
             posts=notes.posts,
-            saved=export_time(files.path.name) or modified_time(files.path),
+            saved=saved,
             media=media,
         )
 

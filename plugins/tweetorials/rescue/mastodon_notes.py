@@ -27,12 +27,20 @@ from urllib.parse import urlsplit
 from ..json_fields import dimensions, stripped
 from ..mastodon_html import content_to_html_and_text, with_content_warning
 from ..sanitize import is_safe_url, split_url
-from ..snapshot import Author, LinkCard, Media, Post
+from ..snapshot import Author, LinkCard, Media, Poll, PollOption, Post
 from ..snapshot.times import iso_utc
 from .errors import RefusedImport
 from .export import ArchivedPost
+from .fields import as_dict
 
-__all__ = ["PUBLIC", "MastodonNotes", "audience", "author_from_actor", "read_notes"]
+__all__ = [
+    "PUBLIC",
+    "MastodonNotes",
+    "audience",
+    "author_from_actor",
+    "poll_from_question",
+    "read_notes",
+]
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 #: The same address in JSON-LD's compact forms, which other servers' software may write.
@@ -155,6 +163,7 @@ class _Reader:
             html=html,
             media=media,
             card=card,
+            poll=poll_from_question(note),
         )
         return post
 
@@ -177,6 +186,35 @@ def _elsewhere(address: str | None) -> Post | None:
         author=author,
         status="unavailable",
     )
+
+
+def poll_from_question(note: dict[str, Any]) -> Poll | None:
+    """A ``Question``'s poll: ``oneOf`` (one choice) or ``anyOf`` (several) options, each with
+    its vote count in ``replies.totalItems``; ``endTime``; ``closed`` (set once it ended, so
+    the counts are final); ``votersCount``. When the counts were read is the export's time,
+    which the importer fills in."""
+    if note.get("type") != "Question":
+        return None
+    multiple = isinstance(note.get("anyOf"), list)
+    choices = note.get("anyOf") if multiple else note.get("oneOf")
+    options = [
+        PollOption(stripped(c.get("name")), _count(as_dict(c.get("replies")).get("totalItems")))
+        for c in (choices if isinstance(choices, list) else ())
+        if isinstance(c, dict) and stripped(c.get("name"))
+    ]
+    if not options:
+        return None
+    return Poll(
+        options=options,
+        final=iso_utc(note.get("closed")) is not None or note.get("closed") is True,
+        ends_at=iso_utc(note.get("endTime")),
+        multiple=multiple,
+        voters=_count(note.get("votersCount")),
+    )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _quote_address(note: dict[str, Any]) -> str | None:
