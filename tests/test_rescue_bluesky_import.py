@@ -238,3 +238,21 @@ def test_the_built_page_shows_posts_images_and_provenance(
     assert "Image not archived. It showed: Diagram of capillary leak." in text
     avatar = page.select_one(".byline img.avatar")
     assert avatar is not None and "/media/" in str(avatar["src"])
+
+
+def test_a_thread_listed_by_handle_is_refreshed_not_listed_again(
+    site: Path, car: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalog = site / "threads.yaml"
+    listed = f"https://bsky.app/profile/dr-foamed.example.com/post/{FIRST}"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8")
+        + f"\n  - url: {listed}\n    specialties: [policy]\n    added: 2024-11-21\n",
+        encoding="utf-8",
+    )
+    before = catalog.read_bytes()
+    result = run_import(site, capsys, str(car), "--thread", FIRST)
+    assert result.code == 0, result.err
+    assert catalog.read_bytes() == before  # the export names the DID; the entry is the same
+    assert "already listed" in result.out
+    assert (site / SNAPSHOT).is_file()

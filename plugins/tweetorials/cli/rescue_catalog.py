@@ -47,7 +47,7 @@ def plan_entry(
     only names the author): the entry is then ``platform: manual`` with that ``snapshot:``.
     """
     name = catalog.path.name
-    existing = _listed(catalog, thread)
+    existing = _listed(catalog, thread) or _same_snapshot(catalog, thread)
     if existing is not None:
         _refuse_excluded(catalog, existing, thread, name)
         return EntryPlan(existing.slug, existing.line, None)
@@ -103,3 +103,19 @@ def _refuse_excluded(catalog: Catalog, entry: CatalogEntry, thread: Thread, name
             f"{name}: {thread.url} is excluded by {exclusion.describe()}: "
             "its author asked not to be in the library"
         )
+
+
+def _same_snapshot(catalog: Catalog, thread: Thread) -> CatalogEntry | None:
+    """The entry whose snapshot file one of this thread's posts would have, on its platform.
+
+    A Bluesky repository export has no handle, so its posts' addresses name the DID, while
+    the catalog usually lists the thread by handle: both name the snapshot ``bluesky-<rkey>``,
+    and that entry is the one to refresh, not a second entry for the same thread.
+    """
+    slugs = set()
+    for post in thread.posts:
+        with contextlib.suppress(UnsupportedURL):
+            slugs.add(parse_post_url(post.url, thread.platform).slug)
+    return next(
+        (e for e in catalog.entries if e.slug in slugs and e.platform == thread.platform), None
+    )
