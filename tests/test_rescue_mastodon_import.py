@@ -202,6 +202,8 @@ def test_the_built_page_shows_posts_images_and_provenance(
     assert "/media/" in images[""]  # the sketch without a description
     assert "Image not archived. It showed: A bar chart of iron studies." in text
     assert "<script>alert" not in str(page)
+    labels = [li.select_one(".poll-label").get_text() for li in page.select(".poll-option")]  # type: ignore[union-attr]
+    assert labels == ["Ferritin", "Haemoglobin", "Serum iron"]
 
 
 def _thread_page(output: Path, first_words: str) -> BeautifulSoup:
