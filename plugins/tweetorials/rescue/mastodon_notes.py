@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..json_fields import dimensions, stripped
+from ..json_fields import as_dict, dimensions, stripped
 from ..mastodon_html import content_to_html_and_text, with_content_warning
 from ..sanitize import is_safe_url, split_url
 from ..snapshot import Author, LinkCard, Media, Poll, PollOption, Post
 from ..snapshot.times import iso_utc
 from .errors import RefusedImport
 from .export import ArchivedPost
-from .fields import as_dict
 
 __all__ = [
     "PUBLIC",
