@@ -392,3 +392,24 @@ def test_a_thread_listed_by_a_later_post_keeps_its_entry_and_snapshot_name(
     assert catalog.read_text(encoding="utf-8") == before
     snapshot = json.loads((site / f"content/threads/x-{BASE + 5}.json").read_text())
     assert len(snapshot["posts"]) == 12
+
+
+def test_a_long_text_goes_only_to_its_own_tweet_when_two_share_a_second(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The thread composer posts several tweets in one second; only the cut one is long."""
+    archive = tmp_path / "archive"
+    shutil.copytree(X_ARCHIVE, archive)
+    part = archive / "data" / "tweets.js"
+    text = part.read_text(encoding="utf-8")
+    prefix, body = text.split("=", 1)
+    entries = json.loads(body)
+    for entry in entries:
+        if entry["tweet"]["id_str"] in (str(BASE + 2), str(BASE + 4)):
+            entry["tweet"]["created_at"] = "Tue Nov 01 10:02:00 +0000 2022"  # post 3's second
+    part.write_text(prefix + "= " + json.dumps(entries), encoding="utf-8")
+    assert run_import(site, capsys, str(archive), "--thread", THREAD_A, "-s", "policy").code == 0
+    texts = [p["text"] for p in imported(site)["posts"]]
+    assert texts[1].startswith("2/ The gap is Na")
+    assert texts[2].endswith("read more in the review: https://example.org/review #FOAMed")
+    assert texts[3] == "4/ Here is the gap as a picture"

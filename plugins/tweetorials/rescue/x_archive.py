@@ -166,11 +166,11 @@ def _tweets(
     return tweets
 
 
-def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str, NoteText]:
+def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str, list[NoteText]]:
     members = [root + n for n in _data_files(manifest, "noteTweet")] or [
         root + "data/note-tweet.js"
     ]
-    notes: dict[str, NoteText] = {}
+    notes: dict[str, list[NoteText]] = {}
     for member in members:
         if not files.has(member):
             continue
@@ -186,7 +186,7 @@ def _notes(files: SourceFiles, root: str, manifest: dict[str, Any]) -> dict[str,
                     if stripped(as_dict(u).get("shortUrl"))
                     and stripped(as_dict(u).get("expandedUrl"))
                 }
-                notes.setdefault(created, NoteText(text, links))
+                notes.setdefault(created, []).append(NoteText(text, links))
     return notes
 
 

@@ -8,7 +8,8 @@ each one as ``{"tweet": {...}}``. What this module does with one:
   its ``expanded_url`` from ``entities.urls``; links to attached photos are dropped, the reply's
   hidden ``@name`` prefix too (``display_text_range``). A long post's ``full_text`` is cut; the
   whole text comes from ``note-tweet.js``, found by creation time to the second (its
-  ``noteTweetId`` is not the tweet's id). A cut post without a note is marked ``truncated``.
+  ``noteTweetId`` is not the tweet's id) among the notes that begin with what the tweet shows.
+  A cut post without a note is marked ``truncated``.
 * media: ``extended_entities.media`` (else ``entities.media``), ``ext_alt_text`` as alt text
   when the archive has it; the file is ``<media dir>/<tweet id>-<last part of the URL>``.
 * a quoted post: X appends its address as the last link of the text. It is shown as a quote,
@@ -37,6 +38,8 @@ _STATUS = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?P<user>\w{1,15}|i(?:/web)?)/status/(?P<id>\d+)",
     re.IGNORECASE,
 )
+_TCO = re.compile(r"https?://t\.co/\w+")
+_MENTIONS = re.compile(r"^(?:@\w{1,15}\s*)+")
 _VIDEO_KINDS = {"video": "video", "animated_gif": "gif"}
 
 
@@ -54,7 +57,7 @@ class TweetContext:
 
     author: Author
     media_dir: str  # member folder of the media files, e.g. ``data/tweets_media``
-    notes: dict[str, NoteText]  # by creation time, to the second
+    notes: dict[str, list[NoteText]]  # by creation time, to the second
     tweets: dict[str, dict[str, Any]]  # every tweet by id, for quotes
     media_members: dict[str, str] = field(default_factory=dict)  # filled: Media.url -> member
 
@@ -91,7 +94,7 @@ def post_from_tweet(tweet: dict[str, Any], ctx: TweetContext, *, quoting: bool =
     raw = html.unescape(stripped(tweet.get("full_text") or tweet.get("text")))
     quote = _quote(raw, links, post_id, ctx) if quoting else None
     cut = _drop_self_links(links, post_id)
-    note = ctx.notes.get(created or "")
+    note = _note_for(raw, ctx.notes.get(created or "", []))
     truncated = False
     if note is not None:
         links.update(note.links)
@@ -111,6 +114,29 @@ def post_from_tweet(tweet: dict[str, Any], ctx: TweetContext, *, quoting: bool =
         truncated=truncated,
         lang=language_tag(tweet.get("lang")),
     )
+
+
+def _note_for(raw: str, notes: list[NoteText]) -> NoteText | None:
+    """The long text of this tweet among the notes made in the same second.
+
+    The thread composer posts a whole thread within a second or two, so the time alone could
+    give a long text to its short neighbours: the note must also begin with what the tweet
+    shows before X cut it.
+    """
+    shown = _comparable(raw)
+    if not shown:
+        return None
+    for note in notes:
+        whole = _comparable(html.unescape(note.text))
+        if whole.startswith(shown[:60]):
+            return note
+    return None
+
+
+def _comparable(text: str) -> str:
+    """Text without links, the cut mark, leading @names and spacing differences."""
+    flat = " ".join(_TCO.sub("", text).replace("…", " ").split())
+    return _MENTIONS.sub("", flat)
 
 
 def _quote(raw: str, links: dict[str, str | None], post_id: str, ctx: TweetContext) -> Post | None:
