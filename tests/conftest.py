@@ -130,6 +130,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(root)
 
 
+#: The address the published-style session build lives at: a project site under a path.
+PUBLISHED_URL = "https://foamed-library.example/tweetorials"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built as ``make publish`` builds it (absolute addresses under
+    :data:`PUBLISHED_URL`), once per session."""
+    root = copy_site(tmp_path_factory.mktemp("published-site"))
+    return build(root, SITEURL=PUBLISHED_URL, RELATIVE_URLS=False, FEED_DOMAIN=PUBLISHED_URL)
+
+
 def skip_or_require(reason: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
     """Skip a validator test whose tool is missing, with one line saying how to install it; fail
     instead when ``TWEETORIALS_REQUIRE_VALIDATORS=1`` (set by ``.ci/run``), because a CI run

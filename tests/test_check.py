@@ -1,6 +1,6 @@
 """``tweetorials check``: what needs a maintainer's attention beyond a valid catalog.
 
-Threads waiting for a fetch, images without alt text, stale snapshots, snapshot files no entry
+Threads waiting for a fetch, images without alt text, threads without a posting date, stale snapshots, snapshot files no entry
 uses, and entries whose author asked to be excluded, each reported at the entry's line.
 """
 
@@ -43,12 +43,18 @@ exclude:
 
 
 def thread(
-    handle: str, url: str, *, fetched: str, alts: tuple[str, ...] = (), platform: str = "x"
+    handle: str,
+    url: str,
+    *,
+    fetched: str,
+    alts: tuple[str, ...] = (),
+    platform: str = "x",
+    posted: str | None = "2026-11-01T09:00:00Z",
 ) -> Thread:
     media = [
         Media(kind="image", url=f"https://img.example/{i}.jpg", alt=a) for i, a in enumerate(alts)
     ]
-    post = Post(id="1", url=url, created_at=None, text="Hello", html="<p>Hello</p>", media=media)
+    post = Post(id="1", url=url, created_at=posted, text="Hello", html="<p>Hello</p>", media=media)
     return Thread(
         platform=platform,
         url=url,
@@ -71,6 +77,7 @@ def site(tmp_path: Path) -> Path:
             "https://x.com/archived/status/100",
             fetched="2026-11-20T10:00:00Z",
             alts=("A chart", "", ""),
+            posted=None,
         ),
     )
     # Addressed by DID in the catalog: only the snapshot knows the handle that is excluded.
@@ -106,6 +113,13 @@ def test_threads_without_a_snapshot_are_listed_as_waiting(site: Path) -> None:
     waiting = [(line, m) for line, m in report.notices if "has no snapshot yet" in m]
     assert [line for line, _ in waiting] == [9, 13]
     assert report.waiting == 2 and report.snapshots == 2
+
+
+def test_threads_without_a_posting_date_are_listed(site: Path) -> None:
+    undated = [(line, m) for line, m in notices(site) if "has no posting date" in m]
+    assert undated == [(5, undated[0][1])]
+    assert undated[0][1].startswith("https://x.com/archived/status/100 has no posting date")
+    assert "posted: YYYY-MM-DD" in undated[0][1]  # says how to give one
 
 
 def test_images_without_alt_text_are_listed_unless_the_catalog_describes_them(

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, build, copy_site, skip_or_require
+from .conftest import ROOT, skip_or_require
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PUBLISHED_URL = "https://foamed-library.example/tweetorials"
 
 #: Warnings the site keeps on purpose: message pattern -> why.
 ALLOWED_WARNINGS = {
@@ -54,7 +53,7 @@ class Message:
 
 @pytest.fixture(scope="session")
 def vnu_messages(
-    built_site: Path, tmp_path_factory: pytest.TempPathFactory
+    built_site: Path, published_site: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[Message]]:
     """vnu's errors and warnings, one run over every folder: ``{label: messages}``."""
     java = shutil.which("java")
@@ -62,11 +61,9 @@ def vnu_messages(
         skip_or_require("java not found; install it with `apt-get install -y default-jre-headless`")
     if not VNU_JAR.is_file():
         skip_or_require(f"{VNU_JAR.relative_to(ROOT)} not found; `make test` installs it with npm")
-    root = copy_site(tmp_path_factory.mktemp("published-site"))
-    published = build(root, SITEURL=PUBLISHED_URL, RELATIVE_URLS=False, FEED_DOMAIN=PUBLISHED_URL)
     canary = tmp_path_factory.mktemp("canary")
     (canary / "bad.html").write_text(CANARY, encoding="utf-8")
-    folders = {"local": built_site, "published": published, "canary": canary}
+    folders = {"local": built_site, "published": published_site, "canary": canary}
     result = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--skip-non-html", "--format", "json", "--exit-zero-always"]
         + [str(folder) for folder in folders.values()],

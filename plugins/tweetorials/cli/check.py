@@ -2,9 +2,9 @@
 
 Problems (exit 2): a catalog that does not load, a snapshot file that is broken. Notices
 (exit 0, or 2 with ``--strict`` for missing alt text): threads waiting for a fetch, images
-without alt text, snapshots whose last fetch left a caveat (posts that may be missing),
-snapshots older than ``--max-age`` days, snapshot files no entry uses, and entries whose
-author asked to be excluded.
+without alt text, threads without a posting date, snapshots whose last fetch left a caveat
+(posts that may be missing), snapshots older than ``--max-age`` days, snapshot files no
+entry uses, and entries whose author asked to be excluded.
 """
 
 from __future__ import annotations
@@ -131,6 +131,8 @@ def inspect(
         report.snapshots += 1
         for caveat in thread.caveats:
             report.notices.append((entry.line, f"{entry.url} may be incomplete: {caveat}"))
+        if not thread.first_post_time:
+            report.notices.append((entry.line, _no_posting_date(entry.url)))
         for post_no, post in enumerate(thread.posts, start=1):
             for image_no, media, in_quote in post.numbered_images():
                 note = entry.image_note(post_no, image_no)
@@ -158,3 +160,12 @@ def inspect(
             (0, f"snapshot {store.find(slug)} is not used by any thread in the catalog")
         )
     return report
+
+
+def _no_posting_date(url: str) -> str:
+    """Why a missing posting date matters: the site never stands another date in for it."""
+    return (
+        f"{url} has no posting date: its page, feed entry, JSON-LD and citations say so "
+        "rather than give another date; if the date is known, add `posted: YYYY-MM-DD` to "
+        "its hand-written snapshot"
+    )

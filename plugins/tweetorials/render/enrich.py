@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .citation_files import CitationView, citation_view, write_citation_files
-from .feeds import FEED_TEXT_KEY
+from .feeds import FEED_TEXT_KEY, FeedText
 from .plugin import plugin_settings
 from .references import find_references
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
@@ -98,8 +98,14 @@ def enrich_threads(generator: Any) -> None:
             site=site,
             card=_card(view),
         )
-        feed_text[article.url] = (view.title, view.summary)
-        lastmod[article.save_as] = view.extra["archived_on"] or article.date
+        archived_on = view.extra["archived_on"]
+        feed_text[article.url] = FeedText(
+            view.title,
+            view.summary,
+            posted=view.posted,
+            archived=archived_on if isinstance(archived_on, dt.datetime) else None,
+        )
+        lastmod[article.save_as] = archived_on or article.date
     _link_neighbours(threads, settings)
 
 
