@@ -168,7 +168,9 @@ def test_head_metadata_and_json_ld(page: Path) -> None:
     scripts = html.select('script[type="application/ld+json"]')
     assert len(scripts) == 1
     assert raw.count("</script>") == raw.count("<script")
-    data = json.loads(scripts[0].string)
+    page_data = json.loads(scripts[0].string)
+    assert page_data["@type"] == "WebPage" and page_data["url"] == url
+    data = page_data["mainEntity"]
     assert data["@type"] == "LearningResource"
     assert data["name"] == TITLE
     assert data["author"] == {
@@ -199,7 +201,8 @@ def test_other_pages_have_canonical_and_social_tags(out: Path) -> None:
         assert html.select_one('meta[property="og:title"]')["content"] == title, rel
         assert html.select_one('meta[property="og:type"]')["content"] == "website"
         assert html.select_one('meta[name="twitter:card"]')["content"] == "summary"
-        assert not html.select('script[type="application/ld+json"]')
+    # JSON-LD on the home and specialty pages (tests/test_jsonld_vocabulary.py), not on others
+    assert not soup(out / "about/index.html").select('script[type="application/ld+json"]')
 
 
 def test_atom_feeds_are_valid_absolute_and_escaped(out: Path) -> None:

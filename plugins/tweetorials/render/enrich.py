@@ -10,6 +10,8 @@ out. Everything lands in ``view.extra`` (``view = article.tweetorial``):
 ``prevnext``    :class:`Neighbours` within the thread's first specialty
 ``meta``        :class:`~.structured_data.PageMeta` (canonical URL, description, JSON-LD, card)
 
+The home and specialty pages' JSON-LD (:mod:`.site_jsonld`) is put in the context too.
+
 :func:`write_citation_files` (``article_writer_finalized``, from :mod:`.citation_files`)
 writes each thread's citation files beside its ``index.html`` and one CSL-JSON per specialty.
 """
@@ -25,6 +27,7 @@ from .citation_files import CitationView, citation_view, write_citation_files
 from .feeds import FEED_TEXT_KEY, FeedText
 from .plugin import plugin_settings
 from .references import find_references
+from .site_jsonld import SITE_JSONLD_KEY, SiteJsonLd, SpecialtyPage, site_jsonld
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
 from .view import ThreadView
 
@@ -81,6 +84,7 @@ def enrich_threads(generator: Any) -> None:
         specialty_urls = {
             s.slug: site.absolute(_specialty_url(settings, s.slug)) for s in view.specialties
         }
+        card = _card(view)
         view.extra["meta"] = PageMeta(
             canonical=canonical,
             title=view.title,
@@ -92,11 +96,12 @@ def enrich_threads(generator: Any) -> None:
                     site=site,
                     references=refs,
                     specialty_urls=specialty_urls,
+                    image=site.absolute(card) if card else None,
                 )
             ),
             card_slugs=tuple(dict.fromkeys((article.slug, view.entry.slug))),
             site=site,
-            card=_card(view),
+            card=card,
         )
         archived_on = view.extra["archived_on"]
         feed_text[article.url] = FeedText(
@@ -107,6 +112,22 @@ def enrich_threads(generator: Any) -> None:
         )
         lastmod[article.save_as] = archived_on or article.date
     _link_neighbours(threads, settings)
+    generator.context[SITE_JSONLD_KEY] = _site_jsonld(threads, settings, site)
+
+
+def _site_jsonld(threads: list[Any], settings: dict[str, Any], site: SiteInfo) -> SiteJsonLd:
+    """The home page's and the specialty pages' JSON-LD (see :mod:`.site_jsonld`)."""
+    specialties = {s.slug: s for a in threads for s in a.tweetorial.specialties}
+    return site_jsonld(
+        site,
+        description=str(settings.get("SITESUBTITLE") or ""),
+        search_url=str(settings.get("PAGE_URL", "{slug}.html")).format(slug="search"),
+        specialties_url=str(settings.get("CATEGORIES_URL", "categories.html")),
+        specialties=[
+            SpecialtyPage(s.slug, s.name, s.description, _specialty_url(settings, s.slug))
+            for s in specialties.values()
+        ],
+    )
 
 
 def _added(view: ThreadView) -> dt.datetime | None:

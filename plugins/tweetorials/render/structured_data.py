@@ -4,6 +4,12 @@ Search engines and link previews read a page's head, not its prose. Everything h
 data computed in Python; ``theme/templates/partials/meta.html`` only prints it. The JSON-LD
 string is made safe for an inline ``<script>`` here (``<``, ``>`` and ``&`` as ``\\u`` escapes,
 ASCII only), so no value a stranger wrote can close the script element.
+
+The thread's JSON-LD is a ``WebPage`` whose ``mainEntity`` is the ``LearningResource``: the
+curator's review (``reviewedBy``, ``lastReviewed``) is about this page, and schema.org defines
+those two properties on ``WebPage`` only. Every property used belongs to its type (checked
+against the schema.org vocabulary in tests/test_jsonld_vocabulary.py). ``datePublished``
+appears only for a real posting date; ``dateModified`` is the archive date.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from ..settings import Settings
 from .references import Reference
 from .view import ThreadView
 
-__all__ = ["PageMeta", "SiteInfo", "script_json", "thread_jsonld"]
+__all__ = ["PageMeta", "SiteInfo", "breadcrumbs", "script_json", "thread_jsonld"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,62 @@ def thread_jsonld(
     site: SiteInfo,
     references: list[Reference],
     specialty_urls: dict[str, str],
+    image: str | None = None,
+) -> dict[str, Any]:
+    """The thread page: a ``WebPage`` (breadcrumb, review) about a ``LearningResource``."""
+    page: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "url": canonical,
+        "name": view.title,
+        "isPartOf": website_ref(site),
+        "mainEntity": learning_resource(
+            view,
+            canonical=canonical,
+            site=site,
+            references=references,
+            image=image,
+            specialty_urls=specialty_urls,
+        ),
+    }
+    trail = [(site.name, site.absolute(""))]
+    if view.specialties:
+        first = view.specialties[0]
+        trail.append((first.name, specialty_urls[first.slug]))
+    page["breadcrumb"] = breadcrumbs([*trail, (view.title, None)])
+    review = view.entry.review
+    if review and review.reviewer:
+        page["reviewedBy"] = {"@type": "Person", "name": review.reviewer}
+        if review.reviewed_on:
+            page["lastReviewed"] = review.reviewed_on.isoformat()
+    return page
+
+
+def website_ref(site: SiteInfo) -> dict[str, Any]:
+    """The site as the ``isPartOf`` of each page (the home page describes it in full)."""
+    return {"@type": "WebSite", "name": site.name, "url": site.absolute("")}
+
+
+def breadcrumbs(trail: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """A ``BreadcrumbList`` from ``(name, absolute URL)`` pairs, home first. The page itself
+    comes last and may go without its URL (it is the page's own ``url``)."""
+    items = []
+    for position, (name, url) in enumerate(trail, start=1):
+        item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
+        if url:
+            item["item"] = url
+        items.append(item)
+    return {"@type": "BreadcrumbList", "itemListElement": items}
+
+
+def learning_resource(
+    view: ThreadView,
+    *,
+    canonical: str,
+    site: SiteInfo,
+    references: list[Reference],
+    specialty_urls: dict[str, str],
+    image: str | None,
 ) -> dict[str, Any]:
     """A schema.org ``LearningResource`` describing the archived thread."""
     author = view.thread.author
@@ -93,13 +155,10 @@ def thread_jsonld(
     if author.handle:
         person["alternateName"] = f"@{author.handle}"
     data: dict[str, Any] = {
-        "@context": "https://schema.org",
         "@type": "LearningResource",
         "name": view.title,
-        "headline": view.title,
         "description": view.summary,
         "url": canonical,
-        "mainEntityOfPage": canonical,
         "author": person,
         "learningResourceType": "Tweetorial",
         "educationalUse": "Self-study",
@@ -121,11 +180,8 @@ def thread_jsonld(
         data["dateModified"] = archived.isoformat()
     if references:
         data["citation"] = [r.url for r in references]
-    if view.entry.review and view.entry.review.reviewer:
-        review = view.entry.review
-        data["reviewedBy"] = {"@type": "Person", "name": review.reviewer}
-        if review.reviewed_on:
-            data["lastReviewed"] = review.reviewed_on.isoformat()
+    if image:
+        data["image"] = image
     return data
 
 
