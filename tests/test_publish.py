@@ -152,5 +152,7 @@ def test_sitemap_and_robots_use_siteurl(published: Path) -> None:
     for loc in locs:
         assert loc.startswith(SITEURL + "/"), loc
         assert_absolute(loc, published, "sitemap.xml")
-    robots = (published / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+    # Under a path no crawler reads robots.txt: pages name the sitemap instead.
+    assert not (published / "robots.txt").exists()
+    home = BeautifulSoup((published / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.select_one('link[rel="sitemap"]')["href"] == f"{SITEURL}/sitemap.xml"

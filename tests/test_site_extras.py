@@ -4,10 +4,13 @@ neighbours, metadata, JSON-LD, feeds, sitemap, robots.txt and the search index."
 from __future__ import annotations
 
 import json
+import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from tweetorials.render.sitemap import write_sitemap_and_robots
 from tweetorials.render.structured_data import PageMeta, SiteInfo, script_json
 from tweetorials.snapshot import Author, LinkCard, Post, Thread
 
@@ -239,10 +242,38 @@ def test_sitemap_lists_every_page_with_archive_dates(out: Path, page: Path) -> N
     assert not [loc for loc in entries if "404" in loc or "search" in loc or "pagefind" in loc]
 
 
-def test_robots_txt_names_the_sitemap(out: Path) -> None:
-    assert (out / "robots.txt").read_text() == (
-        f"User-agent: *\nAllow: /\n\nSitemap: {SITEURL}/sitemap.xml\n"
-    )
+def test_every_page_names_the_sitemap_and_no_unread_robots_txt_is_written(out: Path) -> None:
+    assert not (out / "robots.txt").exists()  # SITEURL has a path: crawlers never look there
+    for page in out.rglob("*.html"):
+        link = soup(page).select_one('link[rel="sitemap"]')
+        assert link is not None and link["href"] == f"{SITEURL}/sitemap.xml", page
+
+
+@pytest.mark.parametrize(
+    ("siteurl", "robots"),
+    [
+        (
+            "https://example.org",
+            "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n",
+        ),
+        ("", "User-agent: *\nAllow: /\n\n# No Sitemap line: SITEURL is not set"),
+        ("https://example.org/lib", None),
+    ],
+)
+def test_robots_txt_only_where_crawlers_read_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, siteurl: str, robots: str | None
+) -> None:
+    settings = {"SITEURL": siteurl, "SITENAME": "S", "OUTPUT_PATH": str(tmp_path)}
+    with caplog.at_level(logging.INFO):
+        write_sitemap_and_robots(SimpleNamespace(settings=settings, output_path=str(tmp_path)))
+    assert (tmp_path / "sitemap.xml").is_file()
+    written = tmp_path / "robots.txt"
+    if robots is None:
+        assert not written.exists()
+        assert "no robots.txt: https://example.org/lib/ is not the root of its host" in caplog.text
+    else:
+        assert written.read_text().startswith(robots)
+        assert "no robots.txt" not in caplog.text
 
 
 def test_search_index_is_built_over_thread_pages_only(out: Path, page: Path) -> None:

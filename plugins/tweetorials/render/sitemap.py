@@ -7,7 +7,10 @@ added, so it takes the newest archive date. Pages that say ``noindex``, the 404 
 search bundle are left out.
 
 ``robots.txt`` allows everything and names the sitemap. The Sitemap line must be an absolute
-URL, so local builds (empty ``SITEURL``) write the file without it.
+URL, so local builds (empty ``SITEURL``) write the file without it. Crawlers read robots.txt
+only at the root of a host, so a site published under a path (a GitHub project site,
+``user.github.io/repo/``) gets none: the build log says so, and every page announces the
+sitemap with ``<link rel="sitemap">`` instead (``theme/templates/base.html``).
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import logging
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from .enrich import LASTMOD_KEY
 from .plugin import plugin_settings
 from .structured_data import SiteInfo
 
-__all__ = ["robots_txt", "sitemap_xml", "write_sitemap_and_robots"]
+__all__ = ["robots_txt", "robots_unread", "sitemap_xml", "write_sitemap_and_robots"]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +45,22 @@ def write_sitemap_and_robots(pelican: Any) -> None:
     lastmods: dict[str, dt.datetime] = settings.get(LASTMOD_KEY, {})
     pages = _pages(output)
     (output / "sitemap.xml").write_text(sitemap_xml(site, pages, lastmods), encoding="utf-8")
-    (output / "robots.txt").write_text(robots_txt(site), encoding="utf-8")
     log.info("tweetorials: sitemap.xml lists %d pages", len(pages))
+    if robots_unread(site):
+        log.info(
+            "tweetorials: no robots.txt: %s/ is not the root of its host, and crawlers read "
+            'robots.txt only there; pages name the sitemap with <link rel="sitemap">, and '
+            "%s can be submitted to search engines directly",
+            site.url,
+            site.absolute("sitemap.xml"),
+        )
+        return
+    (output / "robots.txt").write_text(robots_txt(site), encoding="utf-8")
+
+
+def robots_unread(site: SiteInfo) -> bool:
+    """True when the site lives under a path, where no crawler looks for robots.txt."""
+    return bool(urlsplit(site.url).path.strip("/"))
 
 
 def sitemap_xml(site: SiteInfo, pages: list[str], lastmods: dict[str, dt.datetime]) -> str:
