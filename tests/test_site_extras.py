@@ -7,10 +7,9 @@ import json
 import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from tweetorials.render.sitemap import write_sitemap_and_robots
+from tweetorials.render.sitemap import write_site_files
 from tweetorials.render.structured_data import PageMeta, SiteInfo, script_json
 from tweetorials.snapshot import Author, LinkCard, Post, Thread
 
@@ -263,9 +262,9 @@ def test_every_page_names_the_sitemap_and_no_unread_robots_txt_is_written(out: P
 def test_robots_txt_only_where_crawlers_read_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, siteurl: str, robots: str | None
 ) -> None:
-    settings = {"SITEURL": siteurl, "SITENAME": "S", "OUTPUT_PATH": str(tmp_path)}
+    site = SiteInfo(url=siteurl, name="S", language="en", output=tmp_path)
     with caplog.at_level(logging.INFO):
-        write_sitemap_and_robots(SimpleNamespace(settings=settings, output_path=str(tmp_path)))
+        write_site_files(site, tmp_path, {})
     assert (tmp_path / "sitemap.xml").is_file()
     written = tmp_path / "robots.txt"
     if robots is None:

@@ -27,7 +27,13 @@ from .enrich import LASTMOD_KEY
 from .plugin import plugin_settings
 from .structured_data import SiteInfo
 
-__all__ = ["robots_txt", "robots_unread", "sitemap_xml", "write_sitemap_and_robots"]
+__all__ = [
+    "robots_txt",
+    "robots_unread",
+    "sitemap_xml",
+    "write_site_files",
+    "write_sitemap_and_robots",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +47,11 @@ def write_sitemap_and_robots(pelican: Any) -> None:
     if not plugin_settings(settings).sitemap:
         return
     site = SiteInfo.from_settings(plugin_settings(settings))
-    output = Path(pelican.output_path)
-    lastmods: dict[str, dt.datetime] = settings.get(LASTMOD_KEY, {})
+    write_site_files(site, Path(pelican.output_path), settings.get(LASTMOD_KEY, {}))
+
+
+def write_site_files(site: SiteInfo, output: Path, lastmods: dict[str, dt.datetime]) -> None:
+    """``sitemap.xml``, and ``robots.txt`` where a crawler will read it, into ``output``."""
     pages = _pages(output)
     (output / "sitemap.xml").write_text(sitemap_xml(site, pages, lastmods), encoding="utf-8")
     log.info("tweetorials: sitemap.xml lists %d pages", len(pages))
