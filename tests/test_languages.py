@@ -152,7 +152,7 @@ def test_a_thread_in_spanish_is_a_spanish_page_with_english_chrome(pages: Path) 
     assert _langs(page) == ["es", "es", None, "es"]
     assert page.h1.get("lang") is None  # the curator's title is in the site's language
     jsonld = json.loads(page.find("script", type="application/ld+json").string)
-    assert jsonld["inLanguage"] == "es"
+    assert jsonld["inLanguage"] == jsonld["mainEntity"]["inLanguage"] == "es"
 
 
 def test_an_english_thread_marks_only_its_post_in_portuguese(pages: Path) -> None:
@@ -162,7 +162,7 @@ def test_an_english_thread_marks_only_its_post_in_portuguese(pages: Path) -> Non
     assert page.html["lang"] == "en" and page.body.get("lang") is None
     assert _langs(page) == [None, "pt", None]
     jsonld = json.loads(page.find("script", type="application/ld+json").string)
-    assert jsonld["inLanguage"] == "en"
+    assert jsonld["inLanguage"] == jsonld["mainEntity"]["inLanguage"] == "en"
 
 
 def test_the_search_index_has_a_spanish_index_beside_the_english_one(pages: Path) -> None:

@@ -98,6 +98,7 @@ def thread_jsonld(
         "@type": "WebPage",
         "url": canonical,
         "name": view.title,
+        "inLanguage": view.language,
         "isPartOf": website_ref(site),
         "mainEntity": learning_resource(
             view,
