@@ -216,7 +216,8 @@ def _sentence(text: str) -> str:
 
 def _one_line(text: str) -> str:
     """Collapse whitespace and drop control characters (a citation is one line)."""
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n\r")
+    if not text.isprintable():  # printable text has no control characters: skip the scan
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n\r")
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -167,7 +167,7 @@ def find_references(thread: Thread) -> list[Reference]:
     for number, post in enumerate(thread.posts, start=1):
         cards = {_norm_url(c.url): c.title for c in _cards(post) if c.title}
         for ref in _post_references(post):
-            if ref.kind in ("journal", "doi") and not ref.title:
+            if cards and ref.kind in ("journal", "doi") and not ref.title:
                 ref.title = cards.get(_norm_url(ref.source_url or ref.url), "")
             known = found.setdefault(ref.key, ref)
             if not known.title and ref.title:
@@ -208,14 +208,16 @@ def _from_html(fragment: str) -> Iterator[Reference]:
 
 def _from_text(text: str) -> Iterator[Reference]:
     text = text or ""
-    masked = list(text)
-    for match in _URL_RE.finditer(text):
+    urls = list(_URL_RE.finditer(text))
+    for match in urls:
         url = _trim(match.group(0))
         if "…" in url or text[match.start() + len(url) :].startswith(_TRUNCATED):
             url = ""  # "https://nejm.org/doi/10.1056/NEJMo…": shortened for display
         yield from _from_url(url)
-        masked[match.start() : match.end()] = " " * (match.end() - match.start())
-    rest = "".join(masked)
+    # The text without its links (blanked, so positions stay) for bare identifiers.
+    rest = _URL_RE.sub(lambda m: " " * len(m.group(0)), text) if urls else text
+    if "10." not in rest and "PMID" not in rest and "pmc" not in rest.lower():
+        return  # none of the patterns below can match
     hits: list[tuple[int, Reference]] = []
     for match in _DOI_RE.finditer(rest):
         doi = _trim(match.group(0))

@@ -150,7 +150,7 @@ def build_view(
     posts = [_post_view(entry, n, post, marks) for n, post in enumerate(thread.posts, start=1)]
     text = " ".join(p.text for p in thread.posts)
     posted = parse_time(thread.first_post_time)
-    note_html = clean_html(markdown.markdown(entry.note)) if entry.note else ""
+    note_html = _note_html(entry.note) if entry.note else ""
     return ThreadView(
         entry=entry,
         thread=thread,
@@ -180,6 +180,15 @@ class _LangMarks:
     def attr(self, tag: str | None) -> str | None:
         effective = tag or self.thread
         return None if primary_subtag(effective) == primary_subtag(self.site) else effective
+
+
+_MARKDOWN = markdown.Markdown()
+
+
+def _note_html(note: str) -> str:
+    """The curator's note as sanitised HTML. One Markdown converter, reset for each note:
+    building a new one per thread costs more than converting a short note."""
+    return clean_html(_MARKDOWN.reset().convert(note))
 
 
 def derive_title(thread: Thread, limit: int = 90) -> str:

@@ -18,6 +18,7 @@ a later addition needs only that one marker.
 from __future__ import annotations
 
 from dataclasses import Field, dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 from ..platforms import FETCHED_PLATFORMS, PLATFORMS
@@ -335,6 +336,15 @@ def thread_from_dict(data: Any, where: str = "snapshot") -> Thread:
     return _Reader(where, schema).thread(obj, "")
 
 
+@lru_cache(maxsize=64)
+def _known_fields(cls: type, schema: int) -> frozenset[str]:
+    """The archived fields of ``cls`` in a ``schema`` file (worked out once per class, not
+    once per post: a large library has tens of thousands of objects to check)."""
+    return frozenset(
+        f.name for f in fields(cls) if field_since(f) <= schema and f.metadata.get("archived", True)
+    )
+
+
 class _Reader:
     def __init__(self, where: str, schema: int) -> None:
         self.where = where
@@ -379,11 +389,9 @@ class _Reader:
         return value
 
     def unknown_keys(self, obj: dict[str, Any], cls: type, path: str) -> None:
-        known = {
-            f.name
-            for f in fields(cls)
-            if field_since(f) <= self.schema and f.metadata.get("archived", True)
-        }
+        known = _known_fields(cls, self.schema)
+        if known.issuperset(obj):
+            return
         extra = sorted(set(obj) - known)
         if extra:
             raise self.fail(
