@@ -4,7 +4,7 @@ Speed and memory targets live here, not in timed tests (a loaded CI machine woul
 tests flaky). For each size it generates, in a temporary folder:
 
 * a synthetic library of N threads x 15 posts of realistic length (about 270 characters, a DOI
-  link and hashtags in each post, an image in every fifth thread), as JSON snapshots and a
+  link and hashtags in each post, an image in every fifth thread, a poll in every fourth), as JSON snapshots and a
   ``threads.yaml``, with the images archived the way ``tweetorials fetch`` leaves them;
 * the same text as N Markdown articles for plain Pelican (default theme, no plugins; the same
   URL layout, pagination and feeds, so both build the same shape of site).
@@ -50,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 POSTS_PER_THREAD = 15
 IMAGE_EVERY = 5  # one thread in five shows an image (a few distinct pictures, reused)
+POLL_EVERY = 4  # one thread in four asks a poll in its second post
 DISTINCT_IMAGES = 12
 
 TARGET_CACHED = 0.8
@@ -100,7 +101,7 @@ SENTENCES = [
 JOURNALS = [
     ("10.1056/NEJMoa", "nejm"),
     ("10.1001/jama.", "jama"),
-    ("10.1016/S0140-6736(", "lancet"),
+    ("10.1016/S0140-6736(20)3", "lancet"),
     ("10.1136/bmj.", "bmj"),
 ]
 HASHTAGS = ["#FOAMed", "#MedEd", "#MedTwitter", "#tweetorial", "#NephTwitter", "#CardioTwitter"]
@@ -133,6 +134,21 @@ def post_text(rng: random.Random, thread: int, number: int) -> PostText:
     html = f'<p>{prose} Evidence: <a href="{url}">{shown}</a> {tags}</p>'
     markdown = f"{prose} Evidence: [{shown}]({url}) {tags}"
     return PostText(text, html, markdown, doi)
+
+
+def _poll(thread: int) -> dict[str, Any]:
+    """A finished four-choice poll, as snapshots of schema 2 record one."""
+    labels = ["Check the ECG first", "Give calcium now", "Repeat the potassium", "Start insulin"]
+    votes = [120 + thread % 50, 340, 85 + thread % 30, 60]
+    return {
+        "options": [{"label": label, "votes": v} for label, v in zip(labels, votes, strict=True)],
+        "total_votes": sum(votes),
+        "final": True,
+        "ends_at": "2024-01-02T10:00:00Z",
+        "counted_at": "2026-11-01T00:00:00Z",
+        "multiple": False,
+        "voters": None,
+    }
 
 
 @dataclass
@@ -207,8 +223,10 @@ def make_corpus(base: Path, count: int, images: list[dict[str, Any]]) -> Corpus:
                         "error": None,
                     }
                 )
+            poll = _poll(n) if n % POLL_EVERY == 0 and i == 2 else None
             posts.append(
                 {
+                    **({"poll": poll} if poll else {}),
                     "id": post_id,
                     "url": f"https://x.com/{handle}/status/{post_id}",
                     "created_at": f"{day.isoformat()}T10:{i:02d}:00Z",
@@ -224,7 +242,7 @@ def make_corpus(base: Path, count: int, images: list[dict[str, Any]]) -> Corpus:
                 }
             )
         snapshot = {
-            "schema": 1,
+            "schema": 2,
             "platform": "x",
             "url": posts[0]["url"],
             "author": {
@@ -254,8 +272,9 @@ def make_corpus(base: Path, count: int, images: list[dict[str, Any]]) -> Corpus:
             f"    added: {day.isoformat()}",
             "    note: A worked example for students, with the trials behind each step.",
         ]
+        poll = _poll(n) if n % POLL_EVERY == 0 else None
         _write_markdown(
-            plain / "content" / f"{slug}.md", title, name, day, specs, tags, texts, image
+            plain / "content" / f"{slug}.md", title, name, day, specs, tags, texts, image, poll
         )
     (library / "threads.yaml").write_text("\n".join(catalog) + "\n", encoding="utf-8")
     return Corpus(library, plain, count, images)
@@ -270,10 +289,20 @@ def _write_markdown(
     tags: list[str],
     texts: list[PostText],
     image: dict[str, Any] | None,
+    poll: dict[str, Any] | None,
 ) -> None:
     body = []
     for i, piece in enumerate(texts, start=1):
         body.append(piece.markdown)
+        if poll is not None and i == 2:
+            total = poll["total_votes"]
+            body.append(
+                "\n".join(
+                    f"- {o['label']}: {o['votes']} votes ({100 * o['votes'] / total:.0f}%)"
+                    for o in poll["options"]
+                )
+                + f"\n\n{total} votes, final results"
+            )
         if image is not None and i == 3:
             rendition = image["renditions"][0]
             body.append(f"![A chart of the trial's primary outcome by group](/{rendition['webp']})")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 from collections import defaultdict
@@ -279,9 +280,24 @@ def copy_cards(pelican: Any) -> None:
             log.warning("social card %s could not be drawn: %s", _shown(path), reason)
             state.cards = {rel: p for rel, p in state.cards.items() if str(p) != path}
     output = state.settings.output
+    folders: set[Path] = set()
     for relative, cached in state.cards.items():
         target = output / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        _place(cached, target)
+
+
+def _place(cached: Path, target: Path) -> None:
+    """Put the card into the site: a hard link where the file system allows (nothing to read
+    or write for a thousand cards), else a copy. Nothing writes into a built card, and the
+    output folder is emptied before each build, so the cached file is never changed through it.
+    """
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
         shutil.copyfile(cached, target)
 
 
