@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class PollSite:
     replay: Replay
     site: Path
     output: Path
+    fetch_output: str = ""
 
     @property
     def catalog(self) -> Path:
@@ -121,8 +123,8 @@ def make_poll_site(replay: Replay, root: Path) -> PollSite:
     (site / "threads.yaml").write_text(CATALOG, encoding="utf-8")
     for old in (site / "content" / "threads").iterdir():
         old.unlink()
-    fetch_command(replay, site)
-    world = PollSite(replay, site, site / "output")
+    said = fetch_command(replay, site)
+    world = PollSite(replay, site, site / "output", said)
     world.rebuild()
     return world
 
@@ -182,6 +184,12 @@ def test_an_open_poll_is_archived_with_interim_counts_and_says_so(poll_site: Pol
     assert box["role"] == "group" and box["aria-label"] == "Poll in post 1"
 
 
+def test_the_fetch_report_counts_polls_and_notes(poll_site: PollSite) -> None:
+    said = poll_site.fetch_output
+    assert re.search(r"threads.yaml:\d+: \S+: fetched: 3 posts, 1 poll \(0 final\)\n", said), said
+    assert re.search(r"fetched: 1 post, 1 poll \(1 final\)", said), said
+
+
 def test_a_closed_x_poll_card_shows_final_results(poll_site: PollSite) -> None:
     box = poll_box(poll_site.page("syn"), 1)
     assert options(box) == [
@@ -220,11 +228,13 @@ def test_no_note_yet_and_nothing_in_the_credibility_panel(poll_site: PollSite) -
 
 
 def test_a_refresh_finalises_the_counts_and_brings_the_note_and_a_stale_one_undoes_nothing(
-    poll_site: PollSite, monkeypatch: pytest.MonkeyPatch
+    poll_site: PollSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     replay = poll_site.replay
     replay.answers = answers(replay, later=True)
     assert refresh(poll_site, monkeypatch) == 0
+    said = capsys.readouterr().out
+    assert "poll in post 1 now final, community note new on post 3" in said, said
     fx = poll_site.snapshot("fx")
     poll = fx.posts[0].poll
     assert poll is not None and poll.final and [o.votes for o in poll.options] == [412, 97, 38, 61]

@@ -7,7 +7,7 @@ import copy
 import pytest
 from tweetorials.snapshot import CommunityNote, Poll, PollOption
 from tweetorials.snapshot.merge import merge, same_content
-from tweetorials.snapshot.merge_extras import merge_community_note, merge_poll
+from tweetorials.snapshot.merge_extras import describe_extras, merge_community_note, merge_poll
 
 from .test_merge import NOW, archived, post, thread
 
@@ -135,3 +135,26 @@ def test_a_fetched_poll_without_a_count_time_was_counted_at_the_fetch() -> None:
     # X says when it last counted; that time is kept.
     told = merge(None, thread(post("1", poll=poll(3, 4, at=EARLY))), NOW)
     assert told.posts[0].poll is not None and told.posts[0].poll.counted_at == EARLY
+
+
+def test_the_fetch_report_names_polls_and_notes_and_what_a_refresh_changed() -> None:
+    first = thread(
+        post("1", poll=poll(1, 2)),
+        post("2", poll=poll(3, 4, final=True), community_note=CommunityNote("c", "<p>c</p>")),
+        post("3"),
+    )
+    assert describe_extras(first) == "2 polls (1 final), 1 community note"
+    assert describe_extras(thread(post("1"))) == ""
+    later = thread(
+        post("1", poll=poll(5, 9, final=True, at=LATER)),
+        post("2", poll=poll(3, 4, final=True), community_note=CommunityNote("c", "<p>c</p>")),
+        post("3", poll=poll(0, 1), community_note=CommunityNote("d", "<p>d</p>")),
+    )
+    assert describe_extras(later, first) == (
+        "poll in post 1 now final, poll in post 3 new, community note new on post 3"
+    )
+    # Counts read again at a later time are not news; new interim counts are.
+    again = thread(post("1", poll=poll(1, 2, at=LATER)), post("2"), post("3"))
+    assert describe_extras(again, first) == ""
+    moved = thread(post("1", poll=poll(2, 2, at=LATER)), post("2"), post("3"))
+    assert describe_extras(moved, first) == "poll in post 1 counts updated"

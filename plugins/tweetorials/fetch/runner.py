@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ..platforms import PostRef, UnsupportedURL, parse_post_url
 from ..snapshot import SnapshotError, SnapshotStore, Thread
 from ..snapshot.merge import merge, same_content
+from ..snapshot.merge_extras import describe_extras
 from ..snapshot.store import HANDWRITTEN_SUFFIXES
 from ..snapshot.times import utc_now
 from .errors import FetchError, ThreadUnavailable
@@ -362,7 +363,8 @@ def _describe(thread: Thread, old: Thread | None = None) -> str:
         added = len({p.id for p in thread.posts} - {p.id for p in old.posts})
         if added:
             text += f", {added} new"
-    return text
+    extras = describe_extras(thread, old)
+    return f"{text}, {extras}" if extras else text
 
 
 def _outcome(
