@@ -45,9 +45,12 @@ def _check_then_fetch(pelican: Any) -> None:
     snapshot refuses the build (``BuildRefused``, exit 2) with the output left as it was and
     no request sent. Fetch trouble never raises: the site builds from the snapshots it has.
     """
-    from .fetch.pelican_hook import fetch_before_build
     from .render import plugin
 
     state = plugin.check_catalog(pelican)
     plugin.check_snapshots(pelican)
+    if state.settings.fetch_mode == "never":
+        return  # nothing to fetch: the HTTP stack (httpx, TLS: about 4 MB) is not even imported
+    from .fetch.pelican_hook import fetch_before_build
+
     fetch_before_build(state.settings, state.catalog)
