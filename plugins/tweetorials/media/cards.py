@@ -121,7 +121,8 @@ def render_card(
         at.draw(draw, MARGIN, bottom - 10, shorten(at, at.clean(shown), room), MUTED)
 
     buffer = io.BytesIO()
-    _with_palette(image, blends, [accent, RULE]).save(buffer, "PNG")
+    # zlib level 3: half the time of the default 6 for a file about a fifth larger (~23 KB).
+    _with_palette(image, blends, [accent, RULE]).save(buffer, "PNG", compress_level=3)
     return buffer.getvalue()
 
 
