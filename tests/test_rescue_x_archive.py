@@ -56,6 +56,7 @@ def test_twelve_post_thread_from_a_middle_post(
     assert data["author"]["handle"] == "foamed_example"
     assert data["author"]["name"] == "Dr FOAMed (example)"
     assert data["posts"][0]["created_at"] == "2022-11-01T10:00:00Z"
+    assert result.out.splitlines()[0] == f"found 19 public posts by @foamed_example in {X_ARCHIVE}"
     assert "imported 12 posts by @foamed_example" in result.out
 
 

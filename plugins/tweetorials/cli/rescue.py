@@ -105,6 +105,7 @@ class _Result:
     chosen: SelfThread
     plan: EntryPlan
     warnings: list[str] = field(default_factory=list)
+    found: int = 0  # the author's public posts in the source
 
 
 def run(args: argparse.Namespace) -> int:
@@ -167,7 +168,8 @@ def _import(args: argparse.Namespace) -> _Result:
             path = store.save(plan.slug, thread)
     if plan.new_text is not None:
         atomic_write_text(catalog_path, plan.new_text)
-    return _Result(path, thread, chosen, plan, warnings)
+    found = sum(1 for p in export.posts.values() if p.by_author and p.is_public)
+    return _Result(path, thread, chosen, plan, warnings, found)
 
 
 def _write_handwritten(store: SnapshotStore, slug: str, thread: Thread) -> Path:
@@ -245,6 +247,10 @@ def _existing_snapshot(store: SnapshotStore, slug: str) -> Thread | None:
 def _report(args: argparse.Namespace, result: _Result) -> None:
     thread = result.thread
     count = len(result.chosen.posts)
+    print(
+        f"found {result.found} public post{'s' * (result.found != 1)} by "
+        f"@{thread.author.handle} in {args.source}"
+    )
     print(
         f"imported {count} post{'s' * (count != 1)} by @{thread.author.handle} "
         f"({thread.provenance.description if thread.provenance else thread.source}) "
