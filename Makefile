@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 html: $(STAMP)
-	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT)
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
 
 serve: html
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(OUTPUT) $(PORT)
@@ -56,7 +56,7 @@ fetch: $(STAMP)
 	$(BIN)/tweetorials fetch
 
 publish: $(STAMP)
-	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT)
+	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --fatal errors
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -15,7 +15,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -67,13 +66,17 @@ def add_thread(site: Path, thread: Thread, catalog_entry: str, slug: str = "x-1"
         handle.write(catalog_entry)
 
 
+#: What `make html` and `make publish` add to the pelican command (see the Makefile).
+FATAL = ("--fatal", "errors")
+
+
 def run_pelican(
     site: Path, settings: str = "pelicanconf.py", **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Pelican as `make html` runs it, in ``site``, offline (``TWEETORIALS_FETCH=never``), with
     ``env`` added to the environment: what a maintainer sees, exit status included."""
     return subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", "output"],
+        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", "output", *FATAL],
         cwd=site,
         env={**os.environ, "TWEETORIALS_FETCH": "never", **env},
         capture_output=True,
@@ -112,7 +115,6 @@ def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
             "PATH": str(root / "content"),
             "OUTPUT_PATH": str(output),
             "THEME": str(root / "theme"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
             "TWEETORIALS_CATALOG": str(root / "threads.yaml"),
             "TWEETORIALS_FETCH": "never",
             **overrides,

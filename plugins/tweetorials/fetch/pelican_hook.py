@@ -56,7 +56,11 @@ def fetch_before_build(
             sources=sources,
         )
     except Exception:  # the site still builds from the snapshots on disk
-        log.exception("fetching threads failed; building from the snapshots already archived")
+        # A warning, not an error: `make html` fails on errors, and this build goes on.
+        log.warning(
+            "fetching threads failed; building from the snapshots already archived",
+            exc_info=True,
+        )
         return None
     report = done.report
     for outcome in report.outcomes:

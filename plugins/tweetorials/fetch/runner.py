@@ -291,7 +291,7 @@ def _fetch_one(
     except UnsupportedURL as exc:
         return _outcome(entry, "failed", f"the thread's last: URL is not usable: {exc}")
     except Exception as exc:  # a bug in one source must not cost the other threads
-        log.exception("unexpected error while fetching %s", entry.url)
+        log.warning("unexpected error while fetching %s", entry.url, exc_info=True)
         return _outcome(entry, "failed", f"unexpected error ({type(exc).__name__}: {exc})")
 
     exclusion = excluded(entry, thread.author_key) if excluded else None
@@ -331,7 +331,9 @@ def _archive_images(
     try:
         report = media(thread)
     except Exception as exc:  # the pipeline promises not to raise; the thread matters more
-        log.exception("unexpected error while archiving the images of %s", entry.url)
+        log.warning(
+            "unexpected error while archiving the images of %s", entry.url, exc_info=True
+        )
         return None, f"images not archived (unexpected error: {type(exc).__name__}: {exc})"
     if not report.failures:
         return report, ""

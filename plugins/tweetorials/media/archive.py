@@ -317,7 +317,7 @@ def _settle(
     except ImageRejected as exc:
         return _Outcome("failed", reason=exc.reason)
     except Exception as exc:  # a full disk, a permission problem: report it, keep going
-        log.exception("unexpected error while processing image %s", url)
+        log.warning("unexpected error while processing image %s", url, exc_info=True)
         return _Outcome("failed", reason=f"could not process the image: {_describe(exc)}")
 
 

@@ -153,7 +153,9 @@ def _new_state(settings: dict[str, Any]) -> _State:
     try:
         typed = Settings.from_pelican(settings)
     except SettingsError as exc:
-        raise refuse([str(exc)], output) from None
+        # One line, as a command says it: the setting, its value and what it accepts.
+        announce(f"build refused: {exc}")
+        raise BuildRefused([str(exc)], "") from None
     try:
         catalog = load_catalog(typed.catalog)
     except CatalogError as exc:
