@@ -3,11 +3,6 @@
 publishconf.py imports this file and changes what differs when the site is published.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "plugins"))
-
 AUTHOR = "The Tweetorials Library curators"
 SITENAME = "Tweetorials Library"
 SITESUBTITLE = "#FOAMed threads, archived and calm to read"
@@ -17,7 +12,8 @@ DEFAULT_LANG = "en"
 
 PATH = "content"
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
+# The plugin is the installed package (`make` installs the project), found by its name, so
+# Pelican and the `tweetorials` command import one and the same copy.
 PLUGINS = ["tweetorials"]
 
 # The catalog lives beside content/; fetching at build time: missing | never | refresh.

@@ -424,7 +424,6 @@ def build_library(corpus: Corpus) -> Run:
         "PATH": str(root / "content"),
         "OUTPUT_PATH": str(root / "output"),
         "THEME": str(ROOT / "theme"),
-        "PLUGIN_PATHS": [str(ROOT / "plugins")],
         "TWEETORIALS_CATALOG": str(root / "threads.yaml"),
         "TWEETORIALS_CACHE": str(root / "cache"),
         "TWEETORIALS_FETCH": "never",
