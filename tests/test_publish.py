@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import ROOT, copy_site, run_pelican
+from .conftest import FATAL, ROOT, copy_site, run_pelican
 
 SITEURL = "https://tweetorials.example.net/sub"
 HOST = urlsplit(SITEURL).netloc
@@ -38,7 +38,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_makefile_publishes_with_the_command_tested_here() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^publish:.*\n\t(.+)$", makefile, re.MULTILINE)
-    assert recipe and recipe.group(1) == "$(BIN)/pelican content -s publishconf.py -o $(OUTPUT)"
+    command = "$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) " + " ".join(FATAL)
+    assert recipe and recipe.group(1) == command
 
 
 def urls_in(page: BeautifulSoup) -> list[tuple[str, str]]:
