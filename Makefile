@@ -21,7 +21,7 @@ help:
 	@echo "make fetch    archive threads that have no snapshot yet (needs the network)"
 	@echo "make publish  build with publishconf.py (absolute URLs from SITEURL)"
 	@echo "make bench    this build against plain Pelican at 1,000 and 2,000 threads (BENCH_ARGS='--threads 100')"
-	@echo "make lint     ruff check and format check"
+	@echo "make lint     ruff check and format check, mypy --strict on the package"
 	@echo "make clean    remove $(OUTPUT)/ and caches"
 
 $(STAMP): pyproject.toml
@@ -64,6 +64,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -89,8 +89,9 @@ def _span(facet: Any, data: bytes) -> tuple[int, int, str, str] | None:
     if not isinstance(index, dict):
         return None
     start, end = index.get("byteStart"), index.get("byteEnd")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+    if not (_whole(start) and _whole(end)):
         return None
+    assert isinstance(start, int) and isinstance(end, int)  # for mypy: _whole said so
     if not (0 <= start < end <= len(data)):
         return None
     if not (_boundary(data, start) and _boundary(data, end)):
@@ -136,3 +137,7 @@ def _plain(text: str) -> list[Segment]:
         last = m.end()
     out.append(Segment(text[last:]))
     return out
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

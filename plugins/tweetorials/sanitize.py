@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TypeGuard
 from urllib.parse import SplitResult, urlsplit
 
 import nh3
@@ -78,9 +79,9 @@ def split_url(url: str | None) -> SplitResult | None:
     return parts
 
 
-def is_safe_url(url: str | None) -> bool:
+def is_safe_url(url: object) -> TypeGuard[str]:
     """True for absolute http(s) URLs with a host that parse; the only links we ever print."""
-    parts = split_url(url) if url else None
+    parts = split_url(url) if isinstance(url, str) and url else None
     return parts is not None and parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 

@@ -188,10 +188,8 @@ class Settings:
     ) -> Settings:
         """The build's settings: Pelican's dict, then the environment. Raises SettingsError."""
         content = Path(pelican["PATH"])
-        catalog = Path(
-            _raw(pelican, environ, "TWEETORIALS_CATALOG") or content.parent / "threads.yaml"
-        )
-        cache = Path(_raw(pelican, environ, "TWEETORIALS_CACHE") or catalog.parent / "cache")
+        catalog = _path(pelican, environ, "TWEETORIALS_CATALOG", content.parent / "threads.yaml")
+        cache = _path(pelican, environ, "TWEETORIALS_CACHE", catalog.parent / "cache")
         return cls(
             catalog=catalog,
             content=content,
@@ -239,6 +237,13 @@ def _raw(pelican: Mapping[str, Any], environ: Mapping[str, str] | None, name: st
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     return raw
+
+
+def _path(
+    pelican: Mapping[str, Any], environ: Mapping[str, str] | None, name: str, default: Path
+) -> Path:
+    raw = _raw(pelican, environ, name)
+    return default if raw is None else Path(str(raw))
 
 
 def _tweetorials_values(

@@ -150,7 +150,7 @@ def append_entry(text: str, entry: NewEntry) -> Insertion:
     newline = "\r\n" if "\r\n" in text else "\n"
     if isinstance(seq, SequenceNode) and seq.flow_style and seq.value:
         edit = _append_flow(text, seq, entry)
-    elif empty or seq.flow_style:
+    elif not isinstance(seq, SequenceNode) or seq.flow_style:
         edit = _replace_empty_flow(text, root, key_node, seq, entry, newline)
     else:
         edit = _append_block(text, seq, entry, newline)
@@ -348,7 +348,7 @@ def _plain_ok(value: str, flow: bool) -> bool:
         loaded = yaml.safe_load(probe)
     except yaml.YAMLError:
         return False
-    return loaded == ([value] if flow else {"k": value})
+    return bool(loaded == ([value] if flow else {"k": value}))
 
 
 def _double_quoted(value: str) -> str:
@@ -381,7 +381,7 @@ def _indent_unit(root: MappingNode, column: int) -> int:
             child = value.value[0]
             node = child[0] if isinstance(child, tuple) else child
             if node.start_mark.column > column:
-                return node.start_mark.column - column
+                return int(node.start_mark.column - column)
     return 2
 
 

@@ -497,6 +497,7 @@ class _Validator:
             if any(v is not None and not isinstance(v, str) for v in (alt, description)):
                 self.add(line, "alt and description must be text")
                 continue
+            assert isinstance(post, int) and isinstance(image, int)  # _not_positive said so
             notes.append(ImageNote(post, image, alt, description, line))
         return tuple(notes)
 

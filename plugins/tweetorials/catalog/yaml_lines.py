@@ -55,7 +55,11 @@ class _LineConstructor(yaml.constructor.SafeConstructor):
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             # An explicit tag that cannot read its text, e.g. ``!!int abc`` or ``!!bool maybe``.
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            what = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
+            what = (
+                repr(node.value)
+                if isinstance(node, yaml.ScalarNode)
+                else f"a {getattr(node, 'id', 'node')}"
+            )
             raise yaml.constructor.ConstructorError(
                 None, None, f"{what} cannot be read as {tag}", node.start_mark
             ) from None
@@ -86,13 +90,13 @@ class _LineConstructor(yaml.constructor.SafeConstructor):
             result.lines[key] = line
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         result.lines = [child.start_mark.line + 1 for child in node.value]
         return result
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):

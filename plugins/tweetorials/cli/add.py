@@ -21,6 +21,7 @@ import datetime as dt
 import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, CatalogError, parse_catalog, read_catalog_text
 from ..catalog.append import AppendError, NewEntry, append_entry
@@ -32,10 +33,13 @@ from ..settings import Settings
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
 from .common import add_location_options, help_text, settings_or_report
 
+if TYPE_CHECKING:
+    from .common import Subcommands
+
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "add",
         help="add a thread to threads.yaml (keeping the file's comments and layout) and fetch it",
@@ -141,8 +145,8 @@ def run(args: argparse.Namespace) -> int:
         new_catalog = parse_catalog(insertion.text, path)
     except CatalogError as exc:
         for problem in exc.problems:
-            line = insertion.old_line(problem.line)
-            where = f"{name}:{line}" if line else f"{name} (the new entry)"
+            old_line = insertion.old_line(problem.line)
+            where = f"{name}:{old_line}" if old_line else f"{name} (the new entry)"
             print(f"{where}: {problem.message}", file=sys.stderr)
         return refuse("the new entry would make the catalog invalid")
 

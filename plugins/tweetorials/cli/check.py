@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
 from ..media import effective_alt
@@ -25,10 +26,13 @@ from .common import (
     settings_or_report,
 )
 
+if TYPE_CHECKING:
+    from .common import Subcommands
+
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "check",
         help="validate threads.yaml and the snapshots; list what needs attention",

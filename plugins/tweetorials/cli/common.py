@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, CatalogError, load_catalog
 from ..settings import Settings, SettingsError
@@ -16,6 +17,13 @@ __all__ = [
     "non_negative_int",
     "settings_or_report",
 ]
+
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: What ``add_parser`` receives: the ``tweetorials`` parser's sub-commands.
+    Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def help_text(doc: str | None) -> str:

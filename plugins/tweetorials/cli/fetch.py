@@ -36,13 +36,14 @@ from .progress import FetchProgress
 
 if TYPE_CHECKING:
     from ..fetch.session import Transport
+    from .common import Subcommands
 
 __all__ = ["add_parser", "fetch_and_report", "print_report", "run"]
 
 _STYLES = {"failed": "bold red", "gone": "yellow", "skipped": "yellow", "fetched": "green"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "fetch",
         help="archive threads as snapshots (only those without one, unless --refresh)",

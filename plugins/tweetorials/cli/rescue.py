@@ -24,6 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog import CatalogError, parse_catalog, read_catalog_text
 from ..files import atomic_write_text
@@ -44,12 +45,15 @@ from . import EXIT_BAD_INPUT, EXIT_OK
 from .common import add_location_options, help_text
 from .rescue_catalog import EntryPlan, plan_entry
 
+if TYPE_CHECKING:
+    from .common import Subcommands
+
 __all__ = ["add_parser", "run"]
 
 CANDIDATES_SHOWN = 30
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "import",
         help="rescue a thread from the author's X archive or an unrolled copy (offline)",

@@ -242,7 +242,7 @@ class PoliteClient:
 
     def _backoff(self, attempt: int) -> float:
         """Exponential back-off with jitter: ``base * 2**attempt``, scaled by 0.5-1.5."""
-        return BACKOFF_BASE * (2**attempt) * (0.5 + self._jitter())
+        return float(BACKOFF_BASE * (2**attempt) * (0.5 + self._jitter()))
 
     def _attempt(
         self,
@@ -317,7 +317,7 @@ def _read_capped(
 
 
 def _media_type(headers: httpx.Headers) -> str:
-    return headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return str(headers.get("Content-Type", "")).split(";", 1)[0].strip().lower()
 
 
 def _looks_like_html(content_type: str, body: bytes) -> bool:

@@ -331,9 +331,7 @@ def _archive_images(
     try:
         report = media(thread)
     except Exception as exc:  # the pipeline promises not to raise; the thread matters more
-        log.warning(
-            "unexpected error while archiving the images of %s", entry.url, exc_info=True
-        )
+        log.warning("unexpected error while archiving the images of %s", entry.url, exc_info=True)
         return None, f"images not archived (unexpected error: {type(exc).__name__}: {exc})"
     if not report.failures:
         return report, ""
@@ -348,7 +346,7 @@ def _join(*parts: str) -> str:
 
 def _last_ref(entry: FetchEntry) -> PostRef | None:
     last_ref = getattr(entry, "last_ref", None)
-    if last_ref is not None:
+    if isinstance(last_ref, PostRef):
         return last_ref
     if entry.last_url:
         return parse_post_url(entry.last_url, entry.platform)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import httpx
 
@@ -25,6 +25,7 @@ from .sources import Source, build_sources
 if TYPE_CHECKING:
     from ..catalog import Catalog
     from ..settings import Settings
+    from .runner import ExclusionCheck
 
 __all__ = ["FetchRun", "SourceFactory", "Transport", "run"]
 
@@ -78,7 +79,8 @@ def run(
             only=only,
             workers=settings.fetch_workers,
             media=image_archiver(client, settings.content, max_bytes=settings.max_image_bytes),
-            excluded=catalog.exclusion_for,
+            # The runner hands back the entries it was given: the catalog's own.
+            excluded=cast("ExclusionCheck", catalog.exclusion_for),
             on_start=on_start,
             on_outcome=on_outcome,
         )

@@ -378,7 +378,7 @@ def _render_body(generator: Any, view: ThreadView) -> str:
     template = generator.env.get_template("thread_body.html")
     context = dict(generator.context)
     context["view"] = view
-    return template.render(context)
+    return str(template.render(context))
 
 
 def _category(slug: str, name: str, settings: dict[str, Any]) -> Category:

@@ -42,7 +42,7 @@ def find_pagefind() -> str | None:
     if explicit:
         return explicit
     try:
-        import pagefind_bin  # type: ignore[import-not-found]
+        import pagefind_bin
 
         return str(pagefind_bin.get_executable())
     except (ImportError, FileNotFoundError):

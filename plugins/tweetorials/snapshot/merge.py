@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from typing import Any
 
 from .merge_extras import merge_community_note, merge_poll
 from .model import Author, LinkCard, Media, Post, Thread
@@ -172,7 +173,7 @@ def _merge_author(old: Author, new: Author) -> Author:
     return new
 
 
-def _without_times(thread: Thread) -> dict:
+def _without_times(thread: Thread) -> dict[str, Any]:
     data = thread.to_dict()
     data.pop("fetched_at", None)
     data.pop("caveats", None)

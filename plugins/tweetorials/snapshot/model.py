@@ -386,7 +386,7 @@ class _Reader:
         value = self.get(obj, key, path, str, default=default)
         if value not in allowed:
             raise self.fail(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
-        return value
+        return str(value)
 
     def unknown_keys(self, obj: dict[str, Any], cls: type, path: str) -> None:
         known = _known_fields(cls, self.schema)

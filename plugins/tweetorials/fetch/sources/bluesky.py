@@ -14,7 +14,7 @@ without any HTTP at all.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 from ...bluesky_facets import facets_to_html
 from ...json_fields import dimensions, stripped
@@ -186,7 +186,7 @@ def opted_out(profile: Any) -> bool:
     return any(isinstance(lb, dict) and lb.get("val") == NO_UNAUTHENTICATED for lb in labels or ())
 
 
-def _is_view(node: Any) -> bool:
+def _is_view(node: Any) -> TypeGuard[dict[str, Any]]:
     """A readable post node (not a placeholder for a deleted or blocked one)."""
     if not isinstance(node, dict) or node.get("$type", _THREAD_VIEW) != _THREAD_VIEW:
         return False
@@ -263,7 +263,8 @@ def post_from_view(view: dict[str, Any], *, nested: bool = False) -> Post:
     record = view.get("value" if nested else "record") or {}
     rkey = _rkey(view["uri"])
     url = post_url(profile, rkey)
-    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    text = record.get("text")
+    text = text if isinstance(text, str) else ""
     if nested:
         embeds = view.get("embeds")
         embed = embeds[0] if isinstance(embeds, list) and embeds else None
@@ -354,7 +355,8 @@ def _record(record: Any) -> tuple[Post | None, LinkCard | None]:
     if not isinstance(record, dict):
         return None, None
     kind = record.get("$type")
-    uri = record.get("uri") if isinstance(record.get("uri"), str) else ""
+    uri = record.get("uri")
+    uri = uri if isinstance(uri, str) else ""
     if kind == "app.bsky.embed.record#viewRecord":
         if not isinstance(record.get("author"), dict) or not uri:
             return None, None
@@ -419,5 +421,5 @@ def _error_text(payload: Any) -> str:
     if isinstance(payload, dict):
         for key in ("message", "error"):
             if isinstance(payload.get(key), str):
-                return payload[key]
+                return str(payload[key])
     return "no reason given"

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
-from ...json_fields import dimensions, stripped
+from ...json_fields import as_dict, dimensions, stripped
 from ...languages import language_tag
 from ...mastodon_html import content_to_html_and_text, with_content_warning
 from ...platforms import PostRef
@@ -143,7 +143,7 @@ def author_chain(
                     known[sid] = status
         return len(known) > before
 
-    focus_id = _id(focus["id"])
+    focus_id = _id(focus["id"]) or ""
     known[focus_id] = focus
     learn(focus_id)
     chain = [focus]
@@ -160,7 +160,7 @@ def author_chain(
             break
         parent = known.get(parent_id)
         if parent is None:
-            if learn(_id(top["id"])):
+            if learn(_id(top["id"]) or ""):
                 continue
             break
         if _account_id(parent) != account:
@@ -171,13 +171,13 @@ def author_chain(
     # Down: the author's own reply to the last post, asking again from there when cut.
     while True:
         last = chain[-1]
-        last_id = _id(last["id"])
+        last_id = _id(last["id"]) or ""
         replies = [s for s in known.values() if _id(s.get("in_reply_to_id")) == last_id]
         own = [s for s in replies if _account_id(s) == account and _id(s["id"]) not in in_chain]
         if own:
             chosen = min(own, key=_reply_order)
             chain.append(chosen)
-            in_chain.add(_id(chosen["id"]))
+            in_chain.add(_id(chosen["id"]) or "")
             continue
         if _all_replies_known(last, replies) or not learn(last_id):
             break
@@ -293,7 +293,7 @@ def _media(attachments: Any, base: str) -> list[Media]:
         kind = item.get("type")
         full = _absolute(item.get("url"), base) or _absolute(item.get("remote_url"), base)
         preview = _absolute(item.get("preview_url"), base)
-        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        meta = as_dict(item.get("meta"))
         width, height = dimensions(meta.get("original"))
         if (width, height) == (None, None):
             width, height = dimensions(meta.get("small"))

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NoReturn
 
+from ...json_fields import as_dict
 from ...platforms import PostRef
 from ...snapshot import Author, Post, Thread
 from ...snapshot.times import format_utc
@@ -226,7 +227,7 @@ class XSource:
         seen = {tweet_id}
         while len(chain) < MAX_THREAD_POSTS:
             child = chain[-1]
-            embedded = child.get("parent") if isinstance(child.get("parent"), dict) else {}
+            embedded = as_dict(child.get("parent"))
             parent_id = _digits(child.get("in_reply_to_status_id_str")) or _digits(
                 embedded.get("id_str")
             )
@@ -261,7 +262,7 @@ class XSource:
         problem = syndication_problem(data)
         if problem is not None:
             raise _Gone(f"post {tweet_id}: {problem}")
-        return data
+        return as_dict(data)
 
     def _complete_with_syndication(self, thread: Thread, last: PostRef) -> Thread:
         """FxTwitter stopped before the catalog's last post: walk up from it to what we have.

@@ -224,7 +224,8 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
         _drop_status_links(links, quote.id)
 
     # The legacy text field escapes &, < and >; offsets are never used, so unescaping is safe.
-    raw = html.unescape(tweet.get("text") if isinstance(tweet.get("text"), str) else "")
+    legacy = tweet.get("text")
+    raw = html.unescape(legacy if isinstance(legacy, str) else "")
     display = _list(tweet.get("display_text_range"))
     reply_prefix = bool(display) and isinstance(display[0], int) and display[0] > 0
     text, body = render_text(raw, links, strip_reply_prefix=reply_prefix)
@@ -320,10 +321,10 @@ def _syndication_media(
         image = _safe(p.get("url"))
         if image:
             media.append(_sized_image(image, p))
-    video = _dict(tweet.get("video"))
-    poster = _safe(video.get("poster"))
+    simple_video = _dict(tweet.get("video"))
+    poster = _safe(simple_video.get("poster"))
     if poster:
-        link = _best_mp4(_list(video.get("variants")), "src", "type") or url
+        link = _best_mp4(_list(simple_video.get("variants")), "src", "type") or url
         media.append(Media(kind="video", url=poster, link=link))
     return media
 
