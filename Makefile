@@ -5,13 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 # The validators the tests run that come from npm (package.json, pinned by package-lock.json).
 NODE_STAMP := node_modules/.installed
 OUTPUT := output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: html serve test node-tools check fetch publish bench lint format clean help
+.PHONY: html serve test node-tools check fetch publish bench lint format lock clean help
 
 help:
 	@echo "make html     build the site into $(OUTPUT)/ from threads.yaml and the snapshots (offline)"
@@ -22,13 +23,25 @@ help:
 	@echo "make publish  build with publishconf.py (absolute URLs from SITEURL)"
 	@echo "make bench    this build against plain Pelican at 1,000 and 2,000 threads (BENCH_ARGS='--threads 100')"
 	@echo "make lint     ruff check and format check, mypy --strict on the package"
+	@echo "make lock     re-pin every dependency in requirements.lock (after editing pyproject.toml)"
 	@echo "make clean    remove $(OUTPUT)/ and caches"
 
-$(STAMP): pyproject.toml
+# Every dependency comes from requirements.lock, pinned with hashes, so a build installs the
+# same versions until the lock is regenerated (`make lock`); then the project itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[search,test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: pin every package (with the extras the
+# tests, search and this target need) for Python 3.11+ on every platform, with hashes.
+# Pins already in the lock are kept; `make lock LOCK_FLAGS=--upgrade` takes the newest of all.
+LOCK_FLAGS ?=
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra search --extra test --extra lock \
+		--universal --python-version 3.11 --generate-hashes $(LOCK_FLAGS) -o $(LOCK)
+	@rm -f $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors

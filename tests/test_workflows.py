@@ -74,7 +74,7 @@ def step_running(workflow: dict[str, Any], job: str, command: str) -> tuple[int,
 
 def all_workflows() -> list[Path]:
     paths = sorted(WORKFLOWS.glob("*.yml"))
-    assert {p.name for p in paths} >= {"ci.yml", "pages.yml", "refresh.yml"}
+    assert {p.name for p in paths} >= {"ci.yml", "pages.yml", "refresh.yml", "lock.yml"}
     return paths
 
 
@@ -173,11 +173,11 @@ def test_ci_runs_the_readme_test_command_with_debian_chromium_and_a_pip_cache() 
     assert "bookworm" in job["container"]["image"]  # Debian, where `chromium` is a real package
     _, cache = step_using(ci, "test", "actions/cache")
     assert cache["with"]["path"] == "~/.cache/pip"
-    assert "hashFiles('pyproject.toml')" in cache["with"]["key"]
+    assert "hashFiles('requirements.lock')" in cache["with"]["key"]
     step_running(ci, "test", ".ci/run")
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"apt-get install .*\bchromium\b", script)
-    assert re.search(r"^make test$", script, re.MULTILINE)
+    assert re.search(r"^make lint\nmake test$", script, re.MULTILINE), "lint first, then test"
     assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -223,6 +223,27 @@ def test_refresh_proposes_changed_snapshots_as_a_pull_request() -> None:
     assert fetch_at < pr_at
     assert pr["with"]["add-paths"].split() == ["content/threads", "content/media"]
     assert pr["with"]["branch"]
+
+
+def test_lock_proposes_tested_dependency_updates_as_a_pull_request() -> None:
+    lock = load(WORKFLOWS / "lock.yml")
+    on = triggers(lock)
+    assert on["schedule"] and "push" not in on and "pull_request" not in on
+    job = lock["jobs"]["update"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert "bookworm" in job["container"]["image"]
+    lock_at, _ = step_running(lock, "update", "make lock LOCK_FLAGS=--upgrade")
+    test_at, _ = step_running(lock, "update", ".ci/run")
+    pr_at, pr = step_using(lock, "update", "peter-evans/create-pull-request")
+    assert lock_at < test_at < pr_at, "only a tested lock is proposed"
+    assert pr["with"]["add-paths"].split() == ["requirements.lock"]
+
+
+def test_workflows_install_through_the_makefile_from_the_lock() -> None:
+    for path in all_workflows():
+        for job in load(path)["jobs"].values():
+            for step in job.get("steps", []):
+                assert "pip install" not in step.get("run", ""), f"{path.name}: use make"
 
 
 # -- issue forms ----------------------------------------------------------------------------
