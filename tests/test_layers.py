@@ -18,7 +18,19 @@ from .conftest import ROOT
 PACKAGE = ROOT / "plugins" / "tweetorials"
 
 #: Modules at the package root that everything may use: no project imports but each other.
-BASE = {"settings", "platforms", "files", "sanitize", "console", "x_text", "languages"}
+BASE = {
+    "settings",
+    "platforms",
+    "files",
+    "sanitize",
+    "console",
+    "languages",
+    # Platform text and JSON readers shared by fetch/sources and rescue/ (pure functions).
+    "x_text",
+    "bluesky_facets",
+    "mastodon_html",
+    "json_fields",
+}
 
 #: What each layer may import (besides itself). ``registration`` is ``__init__.py``.
 ALLOWED: dict[str, set[str]] = {
