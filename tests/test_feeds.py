@@ -94,3 +94,14 @@ def test_a_dated_thread_is_published_when_posted_and_updated_when_archived(
     for entry in entries:
         assert time.strftime("%Y-%m-%dT%H:%M", entry.published_parsed) == "2026-09-14T18:30"
         assert _day(entry.updated_parsed) == ADDED
+
+
+def test_tag_uri_is_the_one_pelican_gives() -> None:
+    """Local builds' ids are remade with :func:`tag_uri`; published ones stay Pelican's."""
+    from feedgenerator import get_tag_uri
+    from tweetorials.render.feeds import tag_uri
+
+    when = dt.datetime(2026, 9, 14, 18, 30, tzinfo=dt.UTC)
+    for link in ("https://a.example/lib/threads/x/", "http://127.0.0.1:8000/t/#post-2"):
+        for date in (when, None):
+            assert tag_uri(link, date) == get_tag_uri(link, date)

@@ -27,11 +27,9 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
-from feedgenerator import get_tag_uri
-
-__all__ = ["FEED_TEXT_KEY", "FeedText", "fix_feed_items"]
+__all__ = ["FEED_TEXT_KEY", "FeedText", "fix_feed_items", "tag_uri"]
 
 #: Context key: ``{article.url: FeedText}`` for the thread articles, set by enrich.
 FEED_TEXT_KEY = "_TWEETORIALS_FEED_TEXT"
@@ -58,13 +56,22 @@ def fix_feed_items(context: dict[str, Any], feed: Any) -> None:
         link = _absolute(str(item.get("link") or ""), base)
         if link != item.get("link"):
             item["link"] = link
-            item["unique_id"] = get_tag_uri(link, item.get("pubdate"))
+            item["unique_id"] = tag_uri(link, item.get("pubdate"))
         page = link.removesuffix("?ref=feed")
         if page and item.get("content"):
             item["content"] = _absolute_fragments(item["content"], page)
         text = next((texts[url] for url in texts if url and page.endswith("/" + url)), None)
         if text is not None:
             _fix_thread_item(item, text)
+
+
+def tag_uri(link: str, date: dt.datetime | None) -> str:
+    """The entry id Pelican gives (feedgenerator's ``get_tag_uri``, RFC 4151), written out
+    here because feedgenerator has no type information: ``tag:host,YYYY-MM-DD:/path``."""
+    parts = urlsplit(link)
+    day = f",{date:%Y-%m-%d}" if date is not None else ""
+    fragment = f"/{parts.fragment}" if parts.fragment else ""
+    return f"tag:{parts.hostname}{day}:{parts.path}{fragment}"
 
 
 def _fix_thread_item(item: dict[str, Any], text: FeedText) -> None:
