@@ -214,3 +214,25 @@ def _thread_page(output: Path, first_words: str) -> BeautifulSoup:
         if first is not None and first_words in first.get_text():
             return soup
     raise AssertionError(f"no page for the thread starting {first_words!r}")
+
+
+@pytest.mark.parametrize(
+    "url", ["../secret.png", "/etc/passwd", "https://evil.example/../../secret.png"]
+)
+def test_an_attachment_path_cannot_reach_outside_the_export(
+    tmp_path: Path, site: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes((EXPORT / "avatar.png").read_bytes())
+    outbox = json.loads((export / "outbox.json").read_text(encoding="utf-8"))
+    for item in outbox["orderedItems"]:
+        if isinstance(item["object"], dict) and item["object"]["id"].endswith("/1003"):
+            item["object"]["attachment"][0]["url"] = url
+    (export / "outbox.json").write_text(json.dumps(outbox), encoding="utf-8")
+    result = run_import(site, capsys, str(export), "--thread", "1001", "-s", "policy")
+    assert result.code == 0, result.err
+    image = imported(site)["posts"][2]["media"][0]
+    assert image["local"] is None and image["error"] == NOT_ARCHIVED
+    assert image["alt"] == "Chart: ferritin falls before haemoglobin does."
