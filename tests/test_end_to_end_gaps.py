@@ -18,6 +18,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from tweetorials.catalog import load_catalog
 from tweetorials.cli import main
 from tweetorials.snapshot import SnapshotStore, Thread
@@ -26,6 +27,8 @@ from tests.conftest import build, copy_site
 from tests.test_end_to_end import Replay, _handler, api_environment, console_script, fixture
 
 NULL_ID = "1850000000000000001"  # FxTwitter answers `thread: null` for it
+VIDEO_ID = "1870000000000000001"  # a video (over the 1 MB cap set below) and a GIF
+VIDEO_CAP = "1MB"
 
 CATALOG = f"""\
 specialties:
@@ -36,13 +39,18 @@ threads:
   - url: https://x.com/dra_lucia_med/status/{NULL_ID}
     specialties: [pathophysiology]
     title: Hiperpotasemia y QRS
+  - url: https://x.com/dr_video_md/status/{VIDEO_ID}
+    specialties: [pathophysiology]
+    title: A failing heart on echo
 """
 NULL_LINE = 6
+VIDEO_LINE = 9
 
 
 def answers(replay: Replay) -> dict[tuple[str, str], object]:
     recorded = {
         ("fx", f"2/thread/{NULL_ID}"): fixture("x/crafted_fxtwitter_thread_null_es.json"),
+        ("fx", f"2/thread/{VIDEO_ID}"): fixture("x/crafted_fxtwitter_thread_video_gif.json"),
     }
     return {key: replay.rewrite(value) for key, value in recorded.items()}
 
@@ -99,6 +107,7 @@ def site(replay: Replay, tmp_path_factory: pytest.TempPathFactory) -> Site:
         old.unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
     env.update(api_environment(replay))
+    env["TWEETORIALS_MAX_VIDEO_BYTES"] = VIDEO_CAP
     done = subprocess.run(
         [*console_script(), "fetch", "--catalog", str(root / "threads.yaml")],
         env=env,
@@ -153,3 +162,81 @@ def test_check_lists_the_thread_as_possibly_incomplete(
         rf"incomplete: {re.escape(CAVEAT)}",
         out,
     ), out
+
+
+# -- video and GIF -----------------------------------------------------------------------------
+
+OVER_CAP = "it is larger than the 1 MB limit for archived videos (TWEETORIALS_MAX_VIDEO_BYTES)"
+
+
+def _page(site: Site, slug: str) -> BeautifulSoup:
+    return BeautifulSoup(
+        (site.output / "threads" / slug / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+
+
+def test_a_video_over_the_cap_is_reported_and_never_downloaded(site: Site) -> None:
+    assert re.search(
+        rf"threads.yaml:{VIDEO_LINE}: \S+: fetched: 2 posts; video \S+/1080.mp4 not archived: "
+        + re.escape(OVER_CAP),
+        site.fetch_output,
+    ), site.fetch_output
+    # Every MP4 of the 52 s video is too big by bitrate x duration: only the GIF was asked for.
+    assert site.replay.requests["vid"] == 1
+    clip, gif = (p.media[0] for p in site.snapshot(1).posts)
+    assert clip.video is None and clip.video_error == OVER_CAP
+    assert gif.video is not None and gif.video_error is None
+    assert (site.root / "content" / gif.video.file).is_file()
+
+
+def test_the_page_keeps_the_poster_and_link_and_says_why(site: Site) -> None:
+    page = _page(site, "a-failing-heart-on-echo")
+    video_figure, _ = page.select("figure.media")
+    assert video_figure.find("video") is None
+    poster = video_figure.select_one("a.media-frame img")
+    assert poster is not None and (site.output / poster["src"].lstrip("/")).is_file()
+    note = video_figure.select_one(".video-note")
+    assert note.get_text(" ", strip=True).startswith(f"Video not archived: {OVER_CAP}.")
+    assert note.find("a")["href"].endswith("/amplify_video/v1/1080.mp4")
+
+
+def test_a_gif_plays_from_the_site_looping_muted_and_never_by_itself(site: Site) -> None:
+    page = _page(site, "a-failing-heart-on-echo")
+    player = page.select("figure.media")[1].find("video")
+    assert player is not None
+    for attribute in ("controls", "loop", "muted", "playsinline"):
+        assert player.has_attr(attribute), attribute
+    assert player["preload"] == "none" and not player.has_attr("autoplay")
+    source = player.find("source", type="video/mp4")
+    assert (site.output / source["src"].lstrip("/")).is_file()
+    assert (site.output / player["poster"].lstrip("/")).is_file()
+    described = page.find(id=player["aria-describedby"])
+    assert described.get_text() == "Looping animation of the Starling forces"
+
+
+def test_a_second_fetch_and_build_add_no_video(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    media = site.root / "content" / "media"
+    files = {p: p.stat().st_mtime_ns for p in media.rglob("*.mp4")}
+    asked = site.replay.requests["vid"]
+    for name, value in api_environment(site.replay).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TWEETORIALS_MAX_VIDEO_BYTES", VIDEO_CAP)
+    assert (
+        main(
+            [
+                "fetch",
+                "--catalog",
+                str(site.catalog),
+                "--refresh",
+                "--only",
+                f"https://x.com/dr_video_md/status/{VIDEO_ID}",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert site.replay.requests["vid"] == asked  # the GIF is on disk; the video still too big
+    assert {p: p.stat().st_mtime_ns for p in media.rglob("*.mp4")} == files
+    output = build(site.root, site.root / "output-again", TWEETORIALS_SEARCH=False)
+    built = sorted(p.relative_to(output) for p in (output / "media").rglob("*.mp4"))
+    assert built == sorted(p.relative_to(media.parent) for p in files)

@@ -8,6 +8,8 @@ fetch and render alike, so fetch and render share it without render importing fe
 Each ``TWEETORIALS_*`` setting is one line in :class:`Settings`::
 
     max_image_bytes: int = setting("TWEETORIALS_MAX_IMAGE_BYTES", byte_size, 15 * MIB)
+    # A video or GIF over this keeps its poster and link, and the page says why.
+    max_video_bytes: int = setting("TWEETORIALS_MAX_VIDEO_BYTES", byte_size, 8 * MIB)
 
 It can be written in ``pelicanconf.py`` or as an environment variable of the same name; the
 environment wins (it is the more deliberate, more local choice). A value that cannot be used
@@ -164,6 +166,8 @@ class Settings:
     http_retries: int = setting("TWEETORIALS_HTTP_RETRIES", count, 4)
     # Larger images are refused (on Content-Length, or as the stream passes it) and reported.
     max_image_bytes: int = setting("TWEETORIALS_MAX_IMAGE_BYTES", byte_size, 15 * MIB)
+    # A video or GIF over this keeps its poster and link, and the page says why.
+    max_video_bytes: int = setting("TWEETORIALS_MAX_VIDEO_BYTES", byte_size, 8 * MIB)
     # Fixed: how patient and how parallel a fetch is.
     max_total_wait: float = 120.0
     fetch_workers: int = 3

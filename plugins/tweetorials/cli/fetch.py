@@ -10,8 +10,10 @@ API bases can be pointed at mirrors or a local test server with TWEETORIALS_X_AP
 TWEETORIALS_FXTWITTER_API, TWEETORIALS_BLUESKY_API and TWEETORIALS_MASTODON_API.
 
 Every fetched thread's images are archived under content/media/ before its snapshot is written
-(TWEETORIALS_MAX_IMAGE_BYTES caps one image, default 15MB). An image that cannot be archived
-never fails its thread: it is listed with the reason, and the post shows a placeholder.
+(TWEETORIALS_MAX_IMAGE_BYTES caps one image, default 15MB), and so is the best MP4 of each
+video and GIF that fits TWEETORIALS_MAX_VIDEO_BYTES (default 8MB). An image or video that
+cannot be archived never fails its thread: it is listed with the reason, and the post shows a
+placeholder, or the video's poster and link with the reason.
 
 Exit codes: 0 all good, 1 some threads could not be fetched, 2 bad input.
 """
@@ -173,4 +175,7 @@ def print_report(
     summary = report.summary()
     if requests is not None:
         summary += f" ({requests} request{'s' * (requests != 1)} sent)"
-    console.print(summary, style="bold red" if report.exit_code else None, highlight=False)
+    # One line whatever the terminal's width, so logs can be searched for it.
+    console.print(
+        summary, style="bold red" if report.exit_code else None, highlight=False, soft_wrap=True
+    )

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BadResponse", "BadStatus", "FetchError", "NotFound", "ThreadUnavailable"]
+__all__ = [
+    "BadResponse",
+    "BadStatus",
+    "FetchError",
+    "NotFound",
+    "ResponseTooLarge",
+    "ThreadUnavailable",
+]
 
 
 class FetchError(Exception):
@@ -37,6 +44,11 @@ class NotFound(BadStatus):
 
 class BadResponse(FetchError):
     """The answer was not what it claimed: HTML instead of JSON, truncated JSON, or too large."""
+
+
+class ResponseTooLarge(BadResponse):
+    """The body is bigger than the caller's cap (by ``Content-Length`` or while reading it):
+    a video fetch then tries a smaller version instead of giving up."""
 
 
 class ThreadUnavailable(FetchError):

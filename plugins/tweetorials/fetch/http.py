@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..settings import DEFAULT_USER_AGENT
-from .errors import BadResponse, BadStatus, FetchError, NotFound
+from .errors import BadResponse, BadStatus, FetchError, NotFound, ResponseTooLarge
 
 __all__ = ["DEFAULT_USER_AGENT", "Download", "PoliteClient"]
 
@@ -295,7 +295,7 @@ def _read_capped(
     """Read the body, refusing (or, for error pages, cutting) anything beyond ``max_bytes``."""
     declared = response.headers.get("Content-Length")
     if not truncate and declared and declared.isdigit() and int(declared) > max_bytes:
-        raise BadResponse(
+        raise ResponseTooLarge(
             f"the response from {_short(url)} is {int(declared):,} bytes, more than the "
             f"{max_bytes:,} bytes we accept",
             url=url,
@@ -308,7 +308,7 @@ def _read_capped(
             if truncate:
                 chunks.append(chunk[: max_bytes - (size - len(chunk))])
                 break
-            raise BadResponse(
+            raise ResponseTooLarge(
                 f"the response from {_short(url)} grew past the {max_bytes:,} bytes we accept",
                 url=url,
             )

@@ -18,6 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import ResponseTooLarge
+
 if TYPE_CHECKING:
     from ..media.archive import MediaReport
     from ..snapshot import Thread
@@ -35,11 +37,14 @@ def image_archiver(
     *,
     max_bytes: int,
     url_prefix: str = "media",
+    max_video_bytes: int,
 ) -> ImageArchiver:
     """Archive images under ``content_root/url_prefix`` (``content/media``), as the build reads them.
 
     The callable fills ``Media.local`` (or ``Media.error``) in place and never raises because
     of an image; images already archived under the same URL are reused without a request.
+    Videos and GIFs get their MP4 archived too (``Media.video``, or ``Media.video_error``
+    saying why not), up to ``max_video_bytes`` each (:mod:`tweetorials.media.videos`).
     """
     content_root = Path(content_root)
     media_root = content_root / url_prefix.strip("/")
@@ -47,11 +52,23 @@ def image_archiver(
     def download(url: str) -> object:
         return client.download(url, max_bytes=max_bytes, accept=("image/",))
 
+    def download_video(url: str, cap: int) -> bytes:
+        from ..media.videos import VideoTooLarge
+
+        try:
+            answer = client.download(
+                url, max_bytes=cap, accept=("video/mp4", "application/octet-stream")
+            )
+        except ResponseTooLarge as exc:
+            raise VideoTooLarge(str(exc)) from exc
+        return answer.data
+
     def archive(thread: Thread) -> MediaReport:
         from ..media.archive import archive_thread_media
         from ..media.images import DEFAULT_LIMITS
+        from ..media.videos import archive_thread_videos
 
-        return archive_thread_media(
+        report = archive_thread_media(
             thread,
             media_root,
             download,
@@ -59,5 +76,9 @@ def image_archiver(
             url_prefix=url_prefix,
             limits=replace(DEFAULT_LIMITS, max_bytes=max_bytes),
         )
+        report.videos = archive_thread_videos(
+            thread, content_root, download_video, max_bytes=max_video_bytes, url_prefix=url_prefix
+        )
+        return report
 
     return archive

@@ -333,11 +333,12 @@ def _archive_images(
     except Exception as exc:  # the pipeline promises not to raise; the thread matters more
         log.warning("unexpected error while archiving the images of %s", entry.url, exc_info=True)
         return None, f"images not archived (unexpected error: {type(exc).__name__}: {exc})"
-    if not report.failures:
-        return report, ""
-    count = len(report.failures)
-    listed = "; ".join(f"{url}: {reason}" for url, reason in report.failures)
-    return report, f"{count} image{'s' * (count != 1)} failed: {listed}"
+    notes = [f"video {url} not archived: {reason}" for url, reason in report.videos.notes]
+    if report.failures:
+        count = len(report.failures)
+        listed = "; ".join(f"{url}: {reason}" for url, reason in report.failures)
+        notes.insert(0, f"{count} image{'s' * (count != 1)} failed: {listed}")
+    return report, _join(*notes)
 
 
 def _join(*parts: str) -> str:

@@ -78,7 +78,12 @@ def run(
             mode=mode,
             only=only,
             workers=settings.fetch_workers,
-            media=image_archiver(client, settings.content, max_bytes=settings.max_image_bytes),
+            media=image_archiver(
+                client,
+                settings.content,
+                max_bytes=settings.max_image_bytes,
+                max_video_bytes=settings.max_video_bytes,
+            ),
             # The runner hands back the entries it was given: the catalog's own.
             excluded=cast("ExclusionCheck", catalog.exclusion_for),
             on_start=on_start,

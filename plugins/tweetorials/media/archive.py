@@ -40,6 +40,7 @@ from .images import (
     reencode_kept_original,
     store_image,
 )
+from .videos import VideoReport
 
 __all__ = [
     "Downloader",
@@ -68,6 +69,7 @@ class MediaReport:
     failed: int = 0  # rejected or could not be read or downloaded: Media.error says why
     missing: int = 0  # build side only: a remote image that was never archived
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url or path, reason)
+    videos: VideoReport = field(default_factory=VideoReport)  # fetch side: MP4s archived
 
     def __add__(self, other: MediaReport) -> MediaReport:
         return MediaReport(
@@ -76,6 +78,7 @@ class MediaReport:
             failed=self.failed + other.failed,
             missing=self.missing + other.missing,
             failures=self.failures + other.failures,
+            videos=self.videos + other.videos,
         )
 
     @property
@@ -87,7 +90,8 @@ class MediaReport:
         parts = [f"{self.encoded} encoded", f"{self.reused} reused", f"{self.failed} failed"]
         if self.missing:
             parts.append(f"{self.missing} not archived yet (run `tweetorials fetch`)")
-        return "images: " + ", ".join(parts)
+        videos = self.videos.summary()
+        return "images: " + ", ".join(parts) + (f"; {videos}" if videos else "")
 
 
 # --------------------------------------------------------------------------------------------

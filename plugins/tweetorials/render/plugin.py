@@ -42,6 +42,7 @@ from ..catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from ..console import announce
 from ..media import MediaReport, ensure_local_media
 from ..media.card_batch import CardBatch, CardInputs
+from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from .references import find_references
@@ -238,6 +239,7 @@ def inject_threads(generator: Any) -> None:
         for caveat in thread.caveats:  # what the last fetch could not vouch for, e.g. missing posts
             log.warning("%s:%d: %s: %s", catalog.path.name, entry.line, entry.url, caveat)
         report = ensure_local_media(thread, state.settings.content)
+        forget_missing_videos(thread, state.settings.content)  # poster and link instead
         for where, reason in report.failures:
             log.warning(
                 "%s:%d: image %s not shown: %s", catalog.path.name, entry.line, where, reason

@@ -36,6 +36,7 @@ class MediaView:
     description: str  # curator's long description, shown as a caption
     number: int
     lang: str | None = None  # ``lang`` of the alt text when it is not in the site's language
+    key: str = ""  # ``POST-IMAGE``, unique on the page: the id a video's description goes by
 
     @property
     def has_alt(self) -> bool:
@@ -245,6 +246,7 @@ def _media_view(
         description=(note.description or "").strip() if note else "",
         number=image_no,
         lang=None if curated else post_lang,
+        key=f"{post_no}-{image_no}",
     )
 
 

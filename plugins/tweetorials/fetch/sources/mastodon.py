@@ -28,6 +28,7 @@ from ...mastodon_html import content_to_html_and_text, with_content_warning
 from ...platforms import PostRef
 from ...sanitize import is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post, Thread
+from ...snapshot.model import VideoVariant
 from ...snapshot.times import iso_utc, utc_now
 from ..errors import BadResponse, BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
@@ -303,8 +304,21 @@ def _media(attachments: Any, base: str) -> list[Media]:
             out.append(Media("image", picture, alt, width, height))
         elif kind in ("gifv", "video") and preview:
             name = "gif" if kind == "gifv" else "video"
-            out.append(Media(name, preview, alt, width, height, link=full))
+            original = meta.get("original") if isinstance(meta.get("original"), dict) else {}
+            variants = [_variant(full, original)] if full else []
+            out.append(Media(name, preview, alt, width, height, link=full, variants=variants))
     return out
+
+
+def _variant(url: str, original: dict[str, Any]) -> VideoVariant:
+    """The one MP4 Mastodon serves (it transcodes every upload), with the bitrate and
+    duration from ``meta.original`` so the fetch can tell a video over the cap unseen."""
+    bitrate, duration = original.get("bitrate"), original.get("duration")
+    if not (isinstance(bitrate, int) and not isinstance(bitrate, bool) and bitrate > 0):
+        bitrate = None
+    if not (isinstance(duration, int | float) and not isinstance(duration, bool) and duration > 0):
+        duration = None
+    return VideoVariant(url, bitrate, float(duration) if duration else None)
 
 
 def _card(card: Any, base: str) -> LinkCard | None:

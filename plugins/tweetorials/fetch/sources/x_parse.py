@@ -27,6 +27,7 @@ from ...json_fields import stripped
 from ...languages import language_tag
 from ...sanitize import clean_html, is_safe_url, split_url
 from ...snapshot import Author, LinkCard, Media, Post
+from ...snapshot.model import VideoVariant
 from ...snapshot.times import format_utc
 from ...x_text import render_text
 from .polls import (
@@ -128,9 +129,15 @@ def _status_id_in(url: str | None) -> str:
     return match.group(1) if match else ""
 
 
-def _best_mp4(variants: list[Any], url_key: str, type_key: str | None) -> str | None:
-    """The highest-bitrate MP4 among video variants (the poster is shown, this is linked)."""
-    best: tuple[int, str] | None = None
+def _mp4_variants(
+    variants: list[Any], url_key: str, type_key: str | None, duration: float | None
+) -> list[VideoVariant]:
+    """The MP4 versions of a video, best (highest bitrate) first; HLS playlists are left out.
+
+    The first is linked from the page; the fetch archives the best one under the size cap,
+    which ``duration`` lets it estimate before downloading.
+    """
+    found: list[VideoVariant] = []
     for variant in variants:
         v = _dict(variant)
         url = _safe(v.get(url_key))
@@ -138,12 +145,16 @@ def _best_mp4(variants: list[Any], url_key: str, type_key: str | None) -> str | 
             continue
         kind = stripped(v.get(type_key)) if type_key else ""
         is_mp4 = "mp4" in kind or (not kind and ".mp4" in url.split("?", 1)[0])
-        if not is_mp4:
-            continue
-        rate = _int(v.get("bitrate")) or 0
-        if best is None or rate > best[0]:
-            best = (rate, url)
-    return best[1] if best else None
+        if is_mp4 and all(f.url != url for f in found):
+            found.append(VideoVariant(url, _int(v.get("bitrate")), duration))
+    return sorted(found, key=lambda f: f.bitrate or 0, reverse=True)
+
+
+def _seconds(value: Any, scale: float = 1.0) -> float | None:
+    """A positive duration in seconds (X gives milliseconds, FxTwitter seconds)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value) / scale
+    return None
 
 
 def _avatar(url: Any) -> str | None:
@@ -300,8 +311,12 @@ def _syndication_media(
         if kind == "photo":
             media.append(Media(kind="image", url=image, alt=alt, width=width, height=height))
         elif kind in ("video", "animated_gif"):
-            video = _best_mp4(
-                _list(_dict(item.get("video_info")).get("variants")), "url", "content_type"
+            info = _dict(item.get("video_info"))
+            variants = _mp4_variants(
+                _list(info.get("variants")),
+                "url",
+                "content_type",
+                _seconds(info.get("duration_millis"), 1000),
             )
             media.append(
                 Media(
@@ -310,7 +325,8 @@ def _syndication_media(
                     alt=alt,
                     width=width,
                     height=height,
-                    link=video or url,
+                    link=variants[0].url if variants else url,
+                    variants=variants,
                 )
             )
     if media:
@@ -324,8 +340,9 @@ def _syndication_media(
     simple_video = _dict(tweet.get("video"))
     poster = _safe(simple_video.get("poster"))
     if poster:
-        link = _best_mp4(_list(simple_video.get("variants")), "src", "type") or url
-        media.append(Media(kind="video", url=poster, link=link))
+        variants = _mp4_variants(_list(simple_video.get("variants")), "src", "type", None)
+        link = variants[0].url if variants else url
+        media.append(Media(kind="video", url=poster, link=link, variants=variants))
     return media
 
 
@@ -474,11 +491,22 @@ def _fxtwitter_media(media: dict[str, Any], url: str) -> list[Media]:
             poster = _safe(item.get("thumbnail_url"))
             if not poster:
                 continue  # nothing to show; the post link still leads to it
-            video = _best_mp4(_list(item.get("formats")), "url", "container") or _safe(
-                item.get("url")
+            variants = _mp4_variants(
+                _list(item.get("formats")), "url", "container", _seconds(item.get("duration"))
             )
+            single = _safe(item.get("url"))
+            if not variants and single and ".mp4" in single.split("?", 1)[0]:
+                variants = [VideoVariant(single, None, _seconds(item.get("duration")))]
             out.append(
-                Media(kind=kind, url=poster, alt=alt, width=width, height=height, link=video or url)
+                Media(
+                    kind=kind,
+                    url=poster,
+                    alt=alt,
+                    width=width,
+                    height=height,
+                    link=variants[0].url if variants else single or url,
+                    variants=variants,
+                )
             )
     external = _dict(media.get("external"))
     poster = _safe(external.get("thumbnail_url"))
