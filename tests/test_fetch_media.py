@@ -120,7 +120,7 @@ def run(client: PoliteClient, content: Path, **kwargs: object) -> FetchReport:
         SnapshotStore(content / "threads"),
         {"x": JsonSource(client)},
         clock=lambda: NOW,
-        media=image_archiver(client, content, max_bytes=CAP),
+        media=image_archiver(client, content, max_bytes=CAP, max_video_bytes=CAP),
         **kwargs,  # type: ignore[arg-type]
     )
 
