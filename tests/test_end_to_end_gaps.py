@@ -42,6 +42,10 @@ threads:
   - url: https://x.com/dr_video_md/status/{VIDEO_ID}
     specialties: [pathophysiology]
     title: A failing heart on echo
+  - url: https://x.com/jack/status/20
+    last: https://x.com/jack/status/20
+    specialties: [pathophysiology]
+    title: A long post cut short
 """
 NULL_LINE = 6
 VIDEO_LINE = 9
@@ -51,6 +55,12 @@ def answers(replay: Replay) -> dict[tuple[str, str], object]:
     recorded = {
         ("fx", f"2/thread/{NULL_ID}"): fixture("x/crafted_fxtwitter_thread_null_es.json"),
         ("fx", f"2/thread/{VIDEO_ID}"): fixture("x/crafted_fxtwitter_thread_video_gif.json"),
+        # A long post ("note tweet"): syndication sends the cut text and only the note's id,
+        # and FxTwitter has neither the thread nor the post (404).
+        ("syn", "tweet-result?id=20"): {
+            **fixture("x/syndication_x2md_plain_jack_20.json"),
+            "note_tweet": {"id": "Tm90ZVR3ZWV0OjIw"},
+        },
     }
     return {key: replay.rewrite(value) for key, value in recorded.items()}
 
@@ -240,3 +250,18 @@ def test_a_second_fetch_and_build_add_no_video(site: Site, monkeypatch: pytest.M
     output = build(site.root, site.root / "output-again", TWEETORIALS_SEARCH=False)
     built = sorted(p.relative_to(output) for p in (output / "media").rglob("*.mp4"))
     assert built == sorted(p.relative_to(media.parent) for p in files)
+
+
+# -- a long post no source has whole ----------------------------------------------------------
+
+
+def test_a_post_cut_by_the_platform_says_so_on_the_page(site: Site) -> None:
+    assert "/fx/2/status/20" in site.replay.unknown  # FxTwitter was asked for the whole text
+    [post] = site.snapshot(2).posts
+    assert post.truncated is True
+    page = _page(site, "a-long-post-cut-short")
+    note = page.select_one("section.post .post-gone")
+    assert note.get_text(" ", strip=True) == (
+        "The platform shortened this post. Read the full text on X (Twitter) ."
+    )
+    assert note.find("a")["href"] == "https://x.com/jack/status/20"

@@ -871,3 +871,45 @@ def test_a_one_post_thread_declared_by_last_has_no_caveat(source: XSource) -> No
         null_thread_answer(mock)
         thread = source.fetch(ref(NULL_ID, "dra_lucia_med"), last=ref(NULL_ID))
     assert [p.id for p in thread.posts] == [NULL_ID] and thread.caveats == []
+
+
+# -- long posts cut by the syndication walk ---------------------------------------------------
+
+
+def test_a_post_cut_by_syndication_gets_its_whole_text_from_fxtwitter(source: XSource) -> None:
+    long_text = "1/ " + "Why the anion gap matters, in full. " * 12
+    cut = tweet("1001", long_text[:270] + "…", note_tweet={"id": "Tm90ZVR3ZWV0OjE="})
+    with respx.mock() as mock:
+        mock.get(f"{FX}/2/thread/1001").mock(return_value=httpx.Response(404))
+        status = mock.get(f"{FX}/2/status/1001").mock(
+            return_value=httpx.Response(
+                200, json={"code": 200, "status": fx_status("1001", long_text, is_note_tweet=True)}
+            )
+        )
+        syn_route(mock, {"1001": cut})
+        thread = source.fetch(ref("1001"), last=ref("1001"))
+    [post] = thread.posts
+    assert status.call_count == 1
+    assert post.text == long_text.strip() and post.truncated is False
+
+
+def test_a_cut_post_no_source_has_whole_stays_marked_cut(source: XSource) -> None:
+    cut = tweet("1001", "The first 280 characters…", note_tweet={"id": "Tm90ZVR3ZWV0OjE="})
+    with respx.mock() as mock:
+        mock.get(f"{FX}/2/thread/1001").mock(return_value=httpx.Response(404))
+        mock.get(f"{FX}/2/status/1001").mock(return_value=httpx.Response(404))
+        syn_route(mock, {"1001": cut})
+        thread = source.fetch(ref("1001"), last=ref("1001"))
+    [post] = thread.posts
+    assert post.truncated is True and post.text == "The first 280 characters…"
+
+
+def test_posts_fxtwitter_gave_whole_cost_no_extra_request(source: XSource) -> None:
+    payload = fx_thread(
+        fx_status("50", "1/ Sepsis 101", is_note_tweet=True), fx_status("51", "2/ Fluids")
+    )
+    with respx.mock() as mock:
+        mock.get(f"{FX}/2/thread/50").mock(return_value=httpx.Response(200, json=payload))
+        thread = source.fetch(ref("50"))
+        assert len(mock.calls) == 1
+    assert not any(p.truncated for p in thread.posts)

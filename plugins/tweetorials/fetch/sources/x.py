@@ -27,6 +27,7 @@ from ...snapshot import Author, Post, Thread
 from ...snapshot.times import format_utc
 from ..errors import BadStatus, FetchError, NotFound, ThreadUnavailable
 from ..http import PoliteClient
+from .x_long_posts import fill_cut_posts
 from .x_parse import (
     author_from_fxtwitter,
     author_from_syndication,
@@ -69,7 +70,13 @@ class XSource:
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
 
     def fetch(self, ref: PostRef, *, last: PostRef | None = None) -> Thread:
-        """The author's thread containing ``ref`` (ending at ``last`` when given)."""
+        """The author's thread containing ``ref`` (ending at ``last`` when given), with the
+        whole text of long posts that the syndication walk brought back cut."""
+        thread = self._fetch(ref, last)
+        fill_cut_posts(thread.posts, self._fxtwitter_status)
+        return thread
+
+    def _fetch(self, ref: PostRef, last: PostRef | None) -> Thread:
         try:
             thread, listed = self._from_fxtwitter(ref)
         except ThreadUnavailable:
@@ -170,6 +177,14 @@ class XSource:
                 ) from exc
         listed = isinstance(entries, list) and len(posts) > 1
         return self._thread(author, posts.values(), source="fxtwitter"), listed
+
+    def _fxtwitter_status(self, post_id: str) -> Any:
+        """FxTwitter's status object for one post, or None (any failure: the text stays cut)."""
+        try:
+            payload = self.client.get_json(f"{self.fxtwitter_api}/2/status/{post_id}")
+        except FetchError:
+            return None
+        return payload.get("status") if isinstance(payload, dict) else None
 
     # -- syndication -----------------------------------------------------------------------------
 
