@@ -18,7 +18,7 @@ from tweetorials.snapshot.model import Author, Media, Post, Thread
 
 from ..conftest import add_thread, build, copy_site
 from ..video_samples import mp4
-from .conftest import AXE_OPTIONS, CHROMIUM_ARGS, _SiteHandler, check_chromium
+from .conftest import AXE_OPTIONS, _SiteHandler
 
 pytestmark = pytest.mark.browser
 
@@ -88,32 +88,26 @@ def video_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_gif_waits_for_the_reader_and_the_page_passes_axe(video_site: str, scheme: str) -> None:
-    check_chromium()
+def test_a_gif_waits_for_the_reader_and_the_page_passes_axe(
+    browser: object, video_site: str, scheme: str
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+    context = browser.new_context(color_scheme=scheme, reduced_motion="reduce")  # type: ignore[attr-defined]
+    try:
+        requested: list[str] = []
+        context.on("request", lambda request: requested.append(request.url))
+        page = context.new_page()
+        page.goto(video_site + PAGE, wait_until="load")
+        page.wait_for_timeout(300)
+        # Nothing plays or downloads until the reader asks: no autoplay, preload none.
+        assert page.eval_on_selector("video", "v => v.paused && !v.autoplay") is True
+        assert not [url for url in requested if url.endswith(".mp4")]
+        assert page.eval_on_selector("video", "v => v.loop && v.muted") is True
+        assert (
+            page.locator(".video-note").inner_text().startswith(f"Video not archived: {OVER_CAP}.")
         )
-        try:
-            context = browser.new_context(color_scheme=scheme, reduced_motion="reduce")
-            requested: list[str] = []
-            context.on("request", lambda request: requested.append(request.url))
-            page = context.new_page()
-            page.goto(video_site + PAGE, wait_until="load")
-            page.wait_for_timeout(300)
-            # Nothing plays or downloads until the reader asks: no autoplay, preload none.
-            assert page.eval_on_selector("video", "v => v.paused && !v.autoplay") is True
-            assert not [url for url in requested if url.endswith(".mp4")]
-            assert page.eval_on_selector("video", "v => v.loop && v.muted") is True
-            assert (
-                page.locator(".video-note")
-                .inner_text()
-                .startswith(f"Video not archived: {OVER_CAP}.")
-            )
-            results = Axe().run(page, options=AXE_OPTIONS)
-            assert results.violations_count == 0, results.generate_report()
-        finally:
-            browser.close()
+        results = Axe().run(page, options=AXE_OPTIONS)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
