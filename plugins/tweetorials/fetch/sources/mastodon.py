@@ -304,7 +304,7 @@ def _media(attachments: Any, base: str) -> list[Media]:
             out.append(Media("image", picture, alt, width, height))
         elif kind in ("gifv", "video") and preview:
             name = "gif" if kind == "gifv" else "video"
-            original = meta.get("original") if isinstance(meta.get("original"), dict) else {}
+            original = as_dict(meta.get("original"))
             variants = [_variant(full, original)] if full else []
             out.append(Media(name, preview, alt, width, height, link=full, variants=variants))
     return out
