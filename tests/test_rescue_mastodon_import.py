@@ -208,7 +208,9 @@ def test_the_built_page_shows_posts_images_and_provenance(
 
 def _thread_page(output: Path, first_words: str) -> BeautifulSoup:
     """The built page of the thread whose first post begins with ``first_words``."""
-    for path in sorted(output.rglob("index.html")):
+    pages = sorted(output.rglob("index.html"))
+    assert pages, f"no pages under {output}"
+    for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         first = soup.select_one(".thread-body .post-text")
         if first is not None and first_words in first.get_text():

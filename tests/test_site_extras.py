@@ -208,7 +208,9 @@ def test_other_pages_have_canonical_and_social_tags(out: Path) -> None:
 
 
 def test_atom_feeds_are_valid_absolute_and_escaped(out: Path) -> None:
-    for feed in [out / "feeds/all.atom.xml", *sorted((out / "feeds/specialty").glob("*.xml"))]:
+    specialty_feeds = sorted((out / "feeds/specialty").glob("*.xml"))
+    assert specialty_feeds, "no specialty feeds were written"
+    for feed in [out / "feeds/all.atom.xml", *specialty_feeds]:
         root = ET.parse(feed).getroot()  # well-formed, or this raises
         assert root.tag == f"{ATOM}feed"
         links = [link.get("href") for link in root.iter(f"{ATOM}link")]

@@ -205,14 +205,18 @@ def test_listing_pages_load_the_extra_stylesheet_and_threads_do_not(built: Path)
 
 
 def test_theme_css_asks_for_nothing_from_elsewhere() -> None:
-    for sheet in THEME_CSS.glob("*.css"):
+    sheets = sorted(THEME_CSS.glob("*.css"))
+    assert sheets, f"no stylesheets in {THEME_CSS}"
+    for sheet in sheets:
         css = sheet.read_text()
         assert "@import" not in css and "@font-face" not in css, sheet.name
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), sheet.name
 
 
 def test_pages_load_nothing_from_other_sites(built: Path) -> None:
-    for page in built.rglob("*.html"):
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 5, "the build wrote almost nothing"
+    for page in pages:
         tree = soup(page)
         for tag, attr in (
             ("link", "href"),
@@ -315,7 +319,9 @@ def test_thread_header_names_author_date_platform_and_reading_time(built: Path) 
 
 
 def test_headings_go_down_one_level_at_a_time(built: Path) -> None:
-    for page in [*built.glob("*.html"), *built.rglob("index.html")]:
+    pages = [*built.glob("*.html"), *built.rglob("index.html")]
+    assert len(pages) > 5, "the build wrote almost nothing"
+    for page in pages:
         levels = [int(h.name[1]) for h in soup(page).find_all(re.compile(r"^h[1-6]$"))]
         assert levels and levels[0] == 1 and levels.count(1) == 1, page
         for before, after in pairwise(levels):

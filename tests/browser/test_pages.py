@@ -101,7 +101,7 @@ def test_keyboard_alone_reaches_a_thread_and_its_posts(open_page: OpenPage) -> N
     assert page.locator("section.post").count() > 1
 
     post_link = _tab_until(page, "el.closest('section.post') && el.matches('a[href]')")
-    assert post_link["href"].startswith("#post-") or post_link["href"].startswith("http")
+    assert post_link["href"] == "#post-1", "a post's first stop is its number, its own address"
     assert post_link["outline"] != "none"
     # and every post keeps its own address
     ids = page.eval_on_selector_all("section.post", "els => els.map(e => e.id)")
