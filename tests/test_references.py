@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tweetorials.render.references import Reference, find_references, references_in
+from tweetorials.render.references import Reference, find_references
 from tweetorials.snapshot import Author, LinkCard, Post, Thread
 
 
@@ -17,6 +17,11 @@ def post(n: int, text: str, html: str = "", **kwargs: object) -> Post:
 
 def thread(*posts: Post) -> Thread:
     return Thread("x", posts[0].url, Author("A", "a", "https://x.com/a"), list(posts))
+
+
+def references_in(text: str) -> list[Reference]:
+    """The references of a one-post thread whose post is ``text`` (no HTML, no card)."""
+    return find_references(thread(post(1, text)))
 
 
 @pytest.mark.parametrize(
@@ -121,7 +126,7 @@ def test_html_links_and_quoted_posts_count_for_the_quoting_post() -> None:
 def test_unsafe_schemes_are_ignored() -> None:
     assert references_in("javascript:alert(1)//nejm.org/doi/10.1056/x") == [
         # the DOI-shaped text is still a DOI; the javascript: link is never a link
-        Reference("doi", "10.1056/x", "https://doi.org/10.1056/x")
+        Reference("doi", "10.1056/x", "https://doi.org/10.1056/x", posts=[1])
     ]
 
 

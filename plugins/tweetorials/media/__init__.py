@@ -18,7 +18,6 @@ from .images import (
     ImageLimits,
     ImageRejected,
     largest_rendition,
-    process_image,
     srcset,
     store_image,
 )
@@ -33,7 +32,6 @@ __all__ = [
     "is_placeholder_alt",
     "largest_rendition",
     "normalise_alt",
-    "process_image",
     "render_card",
     "srcset",
     "store_image",

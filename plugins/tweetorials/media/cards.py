@@ -83,12 +83,20 @@ def render_card(
     if labels:
         _draw_labels(draw, labels, MARGIN, top, right)
         top += PILL_HEIGHT + 36
+    _draw_title(draw, title, top, right, accent)
+    _draw_footer(draw, author_name, handle, site_name, (right, bottom), accent)
 
-    # Title: as large as it can be, centred in the space between the labels and the rule,
-    # with the accent bar on the side where its lines start (the right, for Arabic or Hebrew).
+    buffer = io.BytesIO()
+    # zlib level 3: half the time of the default 6 for a file about a fifth larger (~23 KB).
+    _with_palette(image, blends, [accent, RULE]).save(buffer, "PNG", compress_level=3)
+    return buffer.getvalue()
+
+
+def _draw_title(draw: ImageDraw.ImageDraw, title: str, top: int, right: int, accent: str) -> None:
+    """The title as large as it fits, centred between ``top`` and the rule, with the accent
+    bar on the side where its lines start (the right, for Arabic or Hebrew)."""
     box_bottom = RULE_Y - 24
-    stack = FontStack(BOLD, TITLE_SIZES[0])
-    text = stack.clean(title) or "Untitled thread"
+    text = FontStack(BOLD, TITLE_SIZES[0]).clean(title) or "Untitled thread"
     rtl = is_rtl(text)
     box_left = MARGIN if rtl else MARGIN + TITLE_INDENT
     box_right = right - TITLE_INDENT if rtl else right
@@ -105,7 +113,18 @@ def render_card(
         x = box_right - stack.width(line) if rtl else box_left
         stack.draw(draw, x, baseline, line, INK)
 
-    # Footer: a rule, then author and handle on the left and the site's name on the right.
+
+def _draw_footer(
+    draw: ImageDraw.ImageDraw,
+    author_name: str,
+    handle: str,
+    site_name: str,
+    corner: tuple[int, int],
+    accent: str,
+) -> None:
+    """A rule, then author and handle on the left and the site's name on the right;
+    ``corner`` is the bottom-right of the drawing area."""
+    right, bottom = corner
     draw.rectangle((MARGIN, RULE_Y, right - 1, RULE_Y + 1), fill=RULE)
     site = FontStack(BOLD, 26)
     site_text = shorten(site, site.clean(site_name), (right - MARGIN) * 0.4)
@@ -119,11 +138,6 @@ def render_card(
         at = FontStack(REGULAR, 24)
         shown = handle.strip() if handle.strip().startswith("@") else "@" + handle.strip()
         at.draw(draw, MARGIN, bottom - 10, shorten(at, at.clean(shown), room), MUTED)
-
-    buffer = io.BytesIO()
-    # zlib level 3: half the time of the default 6 for a file about a fifth larger (~23 KB).
-    _with_palette(image, blends, [accent, RULE]).save(buffer, "PNG", compress_level=3)
-    return buffer.getvalue()
 
 
 def _with_palette(

@@ -49,7 +49,6 @@ __all__ = [
     "decode_image",
     "largest_rendition",
     "load_processed",
-    "process_image",
     "reencode_kept_original",
     "sha256_hex",
     "srcset",
@@ -108,22 +107,6 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process_image(
-    data: bytes,
-    media_root: Path,
-    *,
-    widths: Iterable[int] = DEFAULT_WIDTHS,
-    url_prefix: str = "media",
-    limits: ImageLimits = DEFAULT_LIMITS,
-) -> LocalImage:
-    """Validate ``data``, store it under ``media_root`` once, and return where it went.
-
-    Paths in the result are relative to the site root: ``url_prefix`` is where ``media_root``
-    is published (``content/media`` -> ``media``). Raises :class:`ImageRejected`.
-    """
-    return store_image(data, media_root, widths=widths, url_prefix=url_prefix, limits=limits).local
-
-
 def store_image(
     data: bytes,
     media_root: Path,
@@ -132,7 +115,12 @@ def store_image(
     url_prefix: str = "media",
     limits: ImageLimits = DEFAULT_LIMITS,
 ) -> StoredImage:
-    """:func:`process_image`, also telling whether anything had to be encoded."""
+    """Validate ``data``, store it under ``media_root`` once, and say where it went and whether
+    anything had to be encoded.
+
+    Paths in the result are relative to the site root: ``url_prefix`` is where ``media_root``
+    is published (``content/media`` -> ``media``). Raises :class:`ImageRejected`.
+    """
     widths = _widths(widths)
     if not data:
         raise ImageRejected("the file is empty")

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from ..sanitize import split_url
 from ..snapshot import LinkCard, Post, Thread
 
-__all__ = ["JOURNAL_DOMAINS", "KIND_NAMES", "Reference", "find_references", "references_in"]
+__all__ = ["JOURNAL_DOMAINS", "KIND_NAMES", "Reference", "find_references"]
 
 # Publishers, journals and preprint servers whose links are references. A host matches when it
 # is one of these or a subdomain of one (``www.``, ``onlinelibrary.wiley.com``, ...).
@@ -175,12 +175,6 @@ def find_references(thread: Thread) -> list[Reference]:
             if number not in known.posts:
                 known.posts.append(number)
     return list(found.values())
-
-
-def references_in(text: str) -> list[Reference]:
-    """References in one piece of plain text (URLs first, then bare identifiers), for tests
-    and for callers outside a thread."""
-    return _dedupe(_from_text(text))
 
 
 def _post_references(post: Post) -> Iterator[Reference]:

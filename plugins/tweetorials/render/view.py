@@ -38,10 +38,6 @@ class MediaView:
     lang: str | None = None  # ``lang`` of the alt text when it is not in the site's language
     key: str = ""  # ``POST-IMAGE``, unique on the page: the id a video's description goes by
 
-    @property
-    def has_alt(self) -> bool:
-        return bool(self.alt)
-
 
 @dataclass(frozen=True, slots=True)
 class PostView:
