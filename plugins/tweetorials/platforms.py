@@ -9,6 +9,7 @@ strings, fragments, ``www.`` and trailing slashes never make a thread new.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -92,9 +93,21 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
 
     Raises :class:`UnsupportedURL` with a message that says what is accepted.
     """
-    raw = url.strip()
+    host, path = _host_and_path(url, platform)
+    if platform == "manual":
+        return _manual_ref(host, path)
+    for name, recognise in _RECOGNISERS:
+        if platform in (None, name):
+            ref = recognise(host, path)
+            if ref is not None:
+                return ref
+    raise _unsupported(url, platform)
+
+
+def _host_and_path(url: str, platform: str | None) -> tuple[str, str]:
+    """The lower-case host (without ``www.``) and the path of an http(s) URL."""
     try:
-        parts = urlsplit(raw)
+        parts = urlsplit(url.strip())
     except ValueError:  # e.g. an unclosed IPv6 bracket: https://[::1/status/1
         raise _unsupported(url, platform) from None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -102,57 +115,76 @@ def parse_post_url(url: str, platform: str | None = None) -> PostRef:
     host = parts.netloc.lower().removeprefix("www.")
     if "@" in host or not _HOST.match(host):
         raise UnsupportedURL(f"{url!r} has an invalid host")
-    path = parts.path
+    return host, parts.path
 
-    if platform == "manual":
-        canonical = f"https://{host}{path.rstrip('/') or '/'}"
-        slug = _slugify(f"{host}{path}")
-        return PostRef(
-            "manual", canonical, f"manual:{canonical.lower()}", slug, post_id=slug, host=host
-        )
 
-    if platform in (None, "x") and host in X_HOSTS:
-        m = _X_PATH.match(path)
-        if m:
-            user = m.group("user") or "i"
-            post_id = m.group("id")
-            return PostRef(
-                "x",
-                f"https://x.com/{user}/status/{post_id}",
-                f"x:{post_id}",
-                f"x-{post_id}",
-                post_id,
-                user=user,
-            )
-    if platform in (None, "bluesky") and host in BLUESKY_HOSTS:
-        m = _BSKY_PATH.match(path)
-        if m:
-            actor = m.group("actor")
-            actor = actor if actor.startswith("did:") else actor.lower()
-            rkey = m.group("rkey")
-            return PostRef(
-                "bluesky",
-                f"https://bsky.app/profile/{actor}/post/{rkey}",
-                f"bluesky:{actor}:{rkey}",
-                f"bluesky-{_slugify(rkey)}",
-                rkey,
-                user=actor,
-            )
-    if platform in (None, "mastodon") and host not in X_HOSTS | BLUESKY_HOSTS:
-        m = _MASTO_AT.match(path) or _MASTO_USERS.match(path)
-        if m:
-            user, post_id = m.group("user"), m.group("id")
-            return PostRef(
-                "mastodon",
-                f"https://{host}/@{user}/{post_id}",
-                f"mastodon:{host}:{post_id}",
-                f"mastodon-{_slugify(host)}-{post_id}",
-                post_id,
-                user=user,
-                host=host,
-            )
+def _manual_ref(host: str, path: str) -> PostRef:
+    """Any page, for a hand-written copy: the URL itself, kept as the thread's address."""
+    canonical = f"https://{host}{path.rstrip('/') or '/'}"
+    slug = _slugify(f"{host}{path}")
+    return PostRef(
+        "manual", canonical, f"manual:{canonical.lower()}", slug, post_id=slug, host=host
+    )
 
-    raise _unsupported(url, platform)
+
+def _x_ref(host: str, path: str) -> PostRef | None:
+    m = _X_PATH.match(path) if host in X_HOSTS else None
+    if m is None:
+        return None
+    user = m.group("user") or "i"
+    post_id = m.group("id")
+    return PostRef(
+        "x",
+        f"https://x.com/{user}/status/{post_id}",
+        f"x:{post_id}",
+        f"x-{post_id}",
+        post_id,
+        user=user,
+    )
+
+
+def _bluesky_ref(host: str, path: str) -> PostRef | None:
+    m = _BSKY_PATH.match(path) if host in BLUESKY_HOSTS else None
+    if m is None:
+        return None
+    actor = m.group("actor")
+    actor = actor if actor.startswith("did:") else actor.lower()
+    rkey = m.group("rkey")
+    return PostRef(
+        "bluesky",
+        f"https://bsky.app/profile/{actor}/post/{rkey}",
+        f"bluesky:{actor}:{rkey}",
+        f"bluesky-{_slugify(rkey)}",
+        rkey,
+        user=actor,
+    )
+
+
+def _mastodon_ref(host: str, path: str) -> PostRef | None:
+    """Any other server, in Mastodon's two URL shapes (``/@user/ID``, ``/users/user/statuses/ID``)."""
+    if host in X_HOSTS | BLUESKY_HOSTS:
+        return None
+    m = _MASTO_AT.match(path) or _MASTO_USERS.match(path)
+    if m is None:
+        return None
+    user, post_id = m.group("user"), m.group("id")
+    return PostRef(
+        "mastodon",
+        f"https://{host}/@{user}/{post_id}",
+        f"mastodon:{host}:{post_id}",
+        f"mastodon-{_slugify(host)}-{post_id}",
+        post_id,
+        user=user,
+        host=host,
+    )
+
+
+#: Tried in this order when the catalog does not name the platform.
+_RECOGNISERS: tuple[tuple[str, Callable[[str, str], PostRef | None]], ...] = (
+    ("x", _x_ref),
+    ("bluesky", _bluesky_ref),
+    ("mastodon", _mastodon_ref),
+)
 
 
 def _unsupported(url: str, platform: str | None) -> UnsupportedURL:

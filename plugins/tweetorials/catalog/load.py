@@ -171,6 +171,11 @@ class _Validator:
         return Catalog(path, specialties, entries, exclusions)
 
     def specialties(self, data: LineDict) -> dict[str, Specialty]:
+        """Every specialty, checked key by key.
+
+        Kept in one piece: one check per key, in the order the file reads, each with its own
+        message; split up, the messages would no longer read in the file's order.
+        """
         raw = data.get("specialties")
         if raw is None and "specialties" in data:
             self.add(
@@ -271,6 +276,11 @@ class _Validator:
         return entries
 
     def thread(self, item: LineDict, specialties: dict[str, Specialty]) -> CatalogEntry | None:
+        """One thread entry, or None after recording its problems.
+
+        Kept in one piece: one check per key, in the order the file reads (see
+        :meth:`specialties`).
+        """
         line = item.line
         before = len(self.problems)
         self.unknown_keys(item, THREAD_KEYS, "a thread")

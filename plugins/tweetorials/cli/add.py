@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, CatalogError, parse_catalog, read_catalog_text
-from ..catalog.append import AppendError, NewEntry, append_entry
+from ..catalog.append import AppendError, Insertion, NewEntry, append_entry
 from ..catalog.load import TAG_RE
 from ..catalog.yaml_lines import load_reporting
 from ..files import atomic_write_text
@@ -77,94 +77,120 @@ def add_parser(subparsers: Subcommands) -> None:
     parser.set_defaults(run=run)
 
 
+class _Refused(Exception):
+    """Nothing is written: ``message`` (at ``line`` of the catalog, when there is one)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
 def run(args: argparse.Namespace) -> int:
     path: Path = args.catalog
-    name = path.name
-
-    def refuse(message: str, line: int | None = None) -> int:
-        print(
-            f"{name}:{line}: {message}" if line else f"tweetorials add: {message}", file=sys.stderr
-        )
+    try:
+        settings = settings_or_report(args)
+        if settings is None:
+            raise _Refused("fix the setting above first")
+        text, catalog = _read(path)
+        url = _recognised(args.url, catalog)
+        entry = _new_entry(args, url, text, catalog)
+        insertion, new_catalog = _inserted(text, entry, path)
+    except _Refused as refusal:
+        where = f"{path.name}:{refusal.line}" if refusal.line else "tweetorials add"
+        print(f"{where}: {refusal.message}", file=sys.stderr)
         print(f"nothing was changed in {path}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    settings = settings_or_report(args)
-    if settings is None:
-        return refuse("fix the setting above first")
+    atomic_write_text(path, insertion.text)
+    print(f"{path.name}:{insertion.first_line}: added {url} ({', '.join(entry.specialties)})")
+    if args.no_fetch:
+        print(f"fetch it later with: tweetorials fetch --only {url}")
+        return EXIT_OK
+    return _fetch(args, settings, new_catalog, url)
+
+
+def _read(path: Path) -> tuple[str, Catalog]:
+    """The catalog's text and what it says; a catalog with problems is fixed first."""
     try:
         text = read_catalog_text(path)
     except CatalogError as exc:
-        return refuse(exc.problems[0].message)
+        raise _Refused(exc.problems[0].message) from None
     try:
-        catalog = parse_catalog(text, path)
+        return text, parse_catalog(text, path)
     except CatalogError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
-        return refuse(f"fix the problems above in {name} first, then add the thread")
+        raise _Refused(
+            f"fix the problems above in {path.name} first, then add the thread"
+        ) from None
 
+
+def _recognised(url: str, catalog: Catalog) -> str:
+    """The canonical address of the post ``url`` names, when it is new to the catalog."""
     try:
-        ref = parse_post_url(args.url)
+        ref = parse_post_url(url)
     except UnsupportedURL:
         forms = "\n  ".join(SUPPORTED_FORMS)
-        return refuse(
-            f"{args.url!r} is not the address of a post we can fetch; supported addresses:\n"
+        raise _Refused(
+            f"{url!r} is not the address of a post we can fetch; supported addresses:\n"
             f"  {forms}\n"
             "a thread whose original is gone can be written by hand: see CONTRIBUTING.md"
-        )
-    existing = catalog.find(args.url)
+        ) from None
+    existing = catalog.find(url)
     if existing is not None:
-        return refuse(f"{ref.url} is already in the catalog, on this line", existing.line)
+        raise _Refused(f"{ref.url} is already in the catalog, on this line", existing.line)
+    return ref.url
 
+
+def _new_entry(args: argparse.Namespace, url: str, text: str, catalog: Catalog) -> NewEntry:
+    """The entry the flags describe, each value checked as the catalog would check it."""
     specialties = _unique(args.specialties)
     unknown = [slug for slug in specialties if slug not in catalog.specialties]
     if unknown:
-        return refuse(_unknown_specialties(unknown, catalog), _specialties_line(text))
+        raise _Refused(_unknown_specialties(unknown, catalog), _specialties_line(text))
     tags = _unique(args.tags)
     bad_tags = [tag for tag in tags if not TAG_RE.match(tag)]
     if bad_tags:
         listed = ", ".join(repr(t) for t in bad_tags)
-        return refuse(f"tag {listed} must be lower-case words joined by hyphens, e.g. acid-base")
+        raise _Refused(f"tag {listed} must be lower-case words joined by hyphens, e.g. acid-base")
     note = sys.stdin.read() if args.note == "-" else args.note
     for flag, value in (("--title", args.title), ("--note", note)):
         if value is not None and not value.strip():
-            return refuse(f"{flag} must not be empty (leave it out instead)")
-
-    entry = NewEntry(
-        url=ref.url,
+            raise _Refused(f"{flag} must not be empty (leave it out instead)")
+    return NewEntry(
+        url=url,
         specialties=specialties,
         tags=tags,
         title=args.title.strip() if args.title is not None else None,
         added=dt.date.today(),
         note=note,
     )
+
+
+def _inserted(text: str, entry: NewEntry, path: Path) -> tuple[Insertion, Catalog]:
+    """The catalog's text with ``entry`` appended, and the catalog it loads as; refused when
+    it would not load or when the entry's author asked to be excluded."""
     try:
         insertion = append_entry(text, entry)
     except AppendError as exc:
-        return refuse(exc.message, exc.line)
+        raise _Refused(exc.message, exc.line) from None
     try:
         new_catalog = parse_catalog(insertion.text, path)
     except CatalogError as exc:
         for problem in exc.problems:
             old_line = insertion.old_line(problem.line)
-            where = f"{name}:{old_line}" if old_line else f"{name} (the new entry)"
+            where = f"{path.name}:{old_line}" if old_line else f"{path.name} (the new entry)"
             print(f"{where}: {problem.message}", file=sys.stderr)
-        return refuse("the new entry would make the catalog invalid")
-
-    new_entry = new_catalog.entries[-1]
-    exclusion = new_catalog.exclusion_for(new_entry)
+        raise _Refused("the new entry would make the catalog invalid") from None
+    exclusion = new_catalog.exclusion_for(new_catalog.entries[-1])
     if exclusion is not None:
         why = f" ({exclusion.reason})" if exclusion.reason else ""
-        return refuse(
-            f"{ref.url} is on the exclusion list{why}: its author asked not to be in the library",
+        raise _Refused(
+            f"{entry.url} is on the exclusion list{why}: its author asked not to be in the library",
             insertion.old_line(exclusion.line),
         )
-
-    atomic_write_text(path, insertion.text)
-    print(f"{name}:{insertion.first_line}: added {ref.url} ({', '.join(specialties)})")
-    if args.no_fetch:
-        print(f"fetch it later with: tweetorials fetch --only {ref.url}")
-        return EXIT_OK
-    return _fetch(args, settings, new_catalog, ref.url)
+    return insertion, new_catalog
 
 
 def _fetch(args: argparse.Namespace, settings: Settings, catalog: Catalog, url: str) -> int:

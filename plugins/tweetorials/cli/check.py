@@ -14,9 +14,9 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from ..catalog import Catalog
+from ..catalog import Catalog, CatalogEntry
 from ..media import effective_alt
-from ..snapshot import SnapshotError, SnapshotStore
+from ..snapshot import SnapshotError, SnapshotStore, Thread
 from . import EXIT_BAD_INPUT, EXIT_OK
 from .common import (
     add_location_options,
@@ -114,8 +114,7 @@ def inspect(
         except SnapshotError as exc:
             report.errors.append((entry.line, f"snapshot is broken: {exc}"))
             continue
-        author_key = thread.author_key if thread else None
-        exclusion = catalog.exclusion_for(entry, author_key)
+        exclusion = catalog.exclusion_for(entry, thread.author_key if thread else None)
         if exclusion:
             report.notices.append(
                 (
@@ -133,32 +132,7 @@ def inspect(
             )
             continue
         report.snapshots += 1
-        for caveat in thread.caveats:
-            report.notices.append((entry.line, f"{entry.url} may be incomplete: {caveat}"))
-        if not thread.first_post_time:
-            report.notices.append((entry.line, _no_posting_date(entry.url)))
-        for post_no, post in enumerate(thread.posts, start=1):
-            for image_no, media, in_quote in post.numbered_images():
-                note = entry.image_note(post_no, image_no)
-                if effective_alt(media, note.alt if note else None):
-                    continue
-                where = " (in the quoted post)" if in_quote else ""
-                report.missing_alt.append(
-                    (
-                        entry.line,
-                        f"post {post_no} image {image_no}{where} of {entry.url} has no alt text; add it under images: "
-                        f'- {{post: {post_no}, image: {image_no}, alt: "..."}}',
-                    )
-                )
-        if thread.fetched_at:
-            age = now - dt.datetime.fromisoformat(thread.fetched_at.replace("Z", "+00:00"))
-            if age.days > max_age_days:
-                report.notices.append(
-                    (
-                        entry.line,
-                        f"{entry.url} was last fetched {age.days} days ago; `tweetorials fetch --refresh --only {entry.url}`",
-                    )
-                )
+        _inspect_snapshot(report, entry, thread, now, max_age_days)
     for slug in sorted(store.slugs() - used):
         report.notices.append(
             (0, f"snapshot {store.find(slug)} is not used by any thread in the catalog")
@@ -173,3 +147,37 @@ def _no_posting_date(url: str) -> str:
         "rather than give another date; if the date is known, add `posted: YYYY-MM-DD` to "
         "its hand-written snapshot"
     )
+
+
+def _inspect_snapshot(
+    report: Report, entry: CatalogEntry, thread: Thread, now: dt.datetime, max_age_days: int
+) -> None:
+    """What one archived thread needs: its caveats, a missing posting date, images without
+    alt text, a stale fetch."""
+    for caveat in thread.caveats:
+        report.notices.append((entry.line, f"{entry.url} may be incomplete: {caveat}"))
+    if not thread.first_post_time:
+        report.notices.append((entry.line, _no_posting_date(entry.url)))
+    for post_no, post in enumerate(thread.posts, start=1):
+        for image_no, media, in_quote in post.numbered_images():
+            note = entry.image_note(post_no, image_no)
+            if effective_alt(media, note.alt if note else None):
+                continue
+            where = " (in the quoted post)" if in_quote else ""
+            report.missing_alt.append(
+                (
+                    entry.line,
+                    f"post {post_no} image {image_no}{where} of {entry.url} has no alt text; "
+                    f'add it under images: - {{post: {post_no}, image: {image_no}, alt: "..."}}',
+                )
+            )
+    if thread.fetched_at:
+        age = now - dt.datetime.fromisoformat(thread.fetched_at.replace("Z", "+00:00"))
+        if age.days > max_age_days:
+            report.notices.append(
+                (
+                    entry.line,
+                    f"{entry.url} was last fetched {age.days} days ago; "
+                    f"`tweetorials fetch --refresh --only {entry.url}`",
+                )
+            )

@@ -192,56 +192,75 @@ def fetch_threads(
     nothing to do does not even import the platform modules). ``media`` archives each fetched
     thread's images before its snapshot is saved (None: images are left as the source gave
     them). ``on_start`` hears how many threads need a request, ``on_outcome`` each of their
-    outcomes as it arrives (the CLI's progress bar). ``excluded`` is asked again once the author is known: a thread by an author who
-    asked to be removed is dropped before any image is downloaded or anything is written.
+    outcomes as it arrives (the CLI's progress bar). ``excluded`` is asked again once the
+    author is known: a thread by an author who asked to be removed is dropped before any
+    image is downloaded or anything is written.
     Outcomes come back in catalog order. Raises :class:`UnknownThread` for a bad ``only``;
     an interrupt (Ctrl-C) stops the run after the snapshots being written are complete.
     """
     if mode not in ("missing", "refresh"):
         raise ValueError(f"mode must be 'missing' or 'refresh', not {mode!r}")
-    chosen = select(entries, only)
     force = only is not None or mode == "refresh"
     outcomes: dict[int, Outcome] = {}
     todo: list[tuple[int, FetchEntry]] = []
-    for index, entry in enumerate(chosen):
+    for index, entry in enumerate(select(entries, only)):
         skip = _skip_reason(entry, store, force)
         if skip is not None:
             outcomes[index] = skip
         else:
             todo.append((index, entry))
-
     if todo:
         ready = sources() if callable(sources) else sources
         if on_start is not None:
             on_start(len(todo))
-        pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
-        stop = threading.Event()  # set on Ctrl-C: threads not started yet are not started
 
-        def task(entry: FetchEntry) -> Outcome:
-            if stop.is_set():
-                return _outcome(entry, "skipped", "interrupted before it started")
-            try:
-                return _fetch_one(entry, store, ready, clock, media, excluded)
-            except BaseException:
-                stop.set()
-                raise
+        def fetch_one(entry: FetchEntry) -> Outcome:
+            return _fetch_one(entry, store, ready, clock, media, excluded)
 
+        outcomes.update(_in_parallel(todo, fetch_one, workers, on_outcome))
+    return FetchReport([outcomes[i] for i in sorted(outcomes)])
+
+
+def _in_parallel(
+    todo: list[tuple[int, FetchEntry]],
+    fetch_one: Callable[[FetchEntry], Outcome],
+    workers: int,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> dict[int, Outcome]:
+    """``fetch_one`` over ``todo`` on up to ``workers`` threads; outcomes by catalog index.
+
+    On Ctrl-C (or any exception) the threads not started yet are not started, and the ones
+    running finish writing their snapshots before the exception goes on.
+    """
+    outcomes: dict[int, Outcome] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo))))
+    stop = threading.Event()
+
+    def task(entry: FetchEntry) -> Outcome:
+        if stop.is_set():
+            return _outcome(entry, "skipped", "interrupted before it started")
         try:
-            futures: dict[Future[Outcome], int] = {
-                pool.submit(task, entry): index for index, entry in todo
-            }
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes[futures[future]] = outcome
-                _log(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+            return fetch_one(entry)
         except BaseException:
             stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
-    return FetchReport([outcomes[i] for i in sorted(outcomes)])
+
+    try:
+        futures: dict[Future[Outcome], int] = {
+            pool.submit(task, entry): index for index, entry in todo
+        }
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[futures[future]] = outcome
+            _log(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
 
 
 def _skip_reason(entry: FetchEntry, store: SnapshotStore, force: bool) -> Outcome | None:
@@ -278,9 +297,31 @@ def _fetch_one(
         return _outcome(
             entry, "failed", f"the existing snapshot is broken, fix or delete it: {exc}"
         )
+    thread = _fetched(entry, source, old)
+    if isinstance(thread, Outcome):
+        return thread
+    refused = _not_to_archive(entry, thread, old, excluded)
+    if refused is not None:
+        return refused
+    caveats = tuple(thread.caveats)
+    merged = merge(old, thread, clock())
+    images, image_note = _archive_images(media, merged, entry)
+    notes = _join(*caveats, image_note)
     try:
-        last = _last_ref(entry)
-        thread = source.fetch(entry.ref, last=last)
+        store.save(entry.slug, merged)
+    except OSError as exc:
+        return _outcome(entry, "failed", f"could not write the snapshot: {exc}", images)
+    if old is None:
+        return _outcome(entry, "fetched", _join(_describe(merged), notes), images, caveats)
+    if same_content(old, merged):
+        return _outcome(entry, "unchanged", notes, images, caveats)
+    return _outcome(entry, "updated", _join(_describe(merged, old), notes), images, caveats)
+
+
+def _fetched(entry: FetchEntry, source: Source, old: Thread | None) -> Thread | Outcome:
+    """The thread as the platform gives it now, or the outcome saying why there is none."""
+    try:
+        return source.fetch(entry.ref, last=_last_ref(entry))
     except ThreadUnavailable as exc:
         if old is not None:
             return _outcome(entry, "gone", f"{exc}; archived copy kept")
@@ -294,13 +335,19 @@ def _fetch_one(
         log.warning("unexpected error while fetching %s", entry.url, exc_info=True)
         return _outcome(entry, "failed", f"unexpected error ({type(exc).__name__}: {exc})")
 
+
+def _not_to_archive(
+    entry: FetchEntry, thread: Thread, old: Thread | None, excluded: ExclusionCheck | None
+) -> Outcome | None:
+    """Why a fetched thread must not be written (an excluded author, or a fetch that may be
+    incomplete where posts are archived), or None when it may."""
     exclusion = excluded(entry, thread.author_key) if excluded else None
     if exclusion is not None:
         return _outcome(
             entry,
             "skipped",
-            f"{thread.author_key} is excluded by {exclusion.describe()}; nothing was saved. Remove this entry from the catalog: until then every "
-            "fetch asks for it again",
+            f"{thread.author_key} is excluded by {exclusion.describe()}; nothing was saved. "
+            "Remove this entry from the catalog: until then every fetch asks for it again",
         )
     caveats = tuple(thread.caveats)
     if caveats and old is not None and {p.id for p in old.posts} - {p.id for p in thread.posts}:
@@ -308,18 +355,7 @@ def _fetch_one(
         # deleted upstream: the archive stays as it was until a complete fetch.
         kept = f"the archived snapshot ({len(old.posts)} posts) is kept unchanged"
         return _outcome(entry, "failed", _join(*caveats, kept), caveats=caveats)
-    merged = merge(old, thread, clock())
-    images, image_note = _archive_images(media, merged, entry)
-    notes = _join(*caveats, image_note)
-    try:
-        store.save(entry.slug, merged)
-    except OSError as exc:
-        return _outcome(entry, "failed", f"could not write the snapshot: {exc}", images)
-    if old is None:
-        return _outcome(entry, "fetched", _join(_describe(merged), notes), images, caveats)
-    if same_content(old, merged):
-        return _outcome(entry, "unchanged", notes, images, caveats)
-    return _outcome(entry, "updated", _join(_describe(merged, old), notes), images, caveats)
+    return None
 
 
 def _archive_images(

@@ -217,6 +217,11 @@ def _read_thread(state: _State, entry: CatalogEntry, path: Path) -> Thread:
 
 
 def inject_threads(generator: Any) -> None:
+    """One Article per archived thread (``article_generator_pretaxonomy``), then the summary.
+
+    Kept in one piece: it is the build's main loop, and the counts in its summary line are
+    gathered along the way.
+    """
     state = _state(generator.settings)
     catalog = state.catalog
     paths = _check_threads(state, None)  # files unchanged since `check_snapshots` are not read

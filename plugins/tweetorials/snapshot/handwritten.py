@@ -98,7 +98,11 @@ _MENTION = re.compile(r"(?<![\w/@])@([A-Za-z0-9_]{1,30})\b")
 
 
 def load_handwritten(path: Path) -> Thread:
-    """Read a hand-written snapshot; every problem raises :class:`SnapshotError` naming the file."""
+    """Read a hand-written snapshot; every problem raises :class:`SnapshotError` naming the file.
+
+    Kept in one piece: it checks the file's keys in the order the format documents them
+    (docs/snapshot-format.md), so the two can be read side by side.
+    """
     where = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

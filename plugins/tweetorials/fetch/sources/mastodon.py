@@ -127,62 +127,81 @@ def author_chain(
     and then again from the chain's current top or end while the capped context may be
     hiding more of the chain, at most ``max_queries`` times in all.
     """
-    account = _account_id(focus)
-    known: dict[str, Status] = {}
-    queried: set[str] = set()
+    walk = _ContextWalk(focus, get_context, max_queries)
+    walk.up()
+    walk.down()
+    return walk.chain
 
-    def learn(status_id: str) -> bool:
-        if status_id in queried or len(queried) >= max_queries:
+
+class _ContextWalk:
+    """The statuses learnt from the context queries so far, and the chain built from them."""
+
+    def __init__(
+        self, focus: Status, get_context: Callable[[str], dict[str, Any]], max_queries: int
+    ) -> None:
+        self.account = _account_id(focus)
+        self.get_context = get_context
+        self.max_queries = max_queries
+        self.known: dict[str, Status] = {}
+        self.queried: set[str] = set()
+        focus_id = _id(focus["id"]) or ""
+        self.known[focus_id] = focus
+        self.learn(focus_id)
+        self.chain = [focus]
+        self.in_chain = {focus_id}
+
+    def learn(self, status_id: str) -> bool:
+        """Ask for the context of ``status_id``; True when it told us of new statuses."""
+        if status_id in self.queried or len(self.queried) >= self.max_queries:
             return False
-        queried.add(status_id)
-        data = get_context(status_id)
-        before = len(known)
+        self.queried.add(status_id)
+        data = self.get_context(status_id)
+        before = len(self.known)
         for key in ("ancestors", "descendants"):
             for status in data.get(key) or ():
                 sid = _id(status.get("id")) if isinstance(status, dict) else None
-                if sid is not None and sid not in known:
-                    known[sid] = status
-        return len(known) > before
+                if sid is not None and sid not in self.known:
+                    self.known[sid] = status
+        return len(self.known) > before
 
-    focus_id = _id(focus["id"]) or ""
-    known[focus_id] = focus
-    learn(focus_id)
-    chain = [focus]
-    in_chain = {focus_id}
+    def up(self) -> None:
+        """Parents by the same account, asking again from the top when the parent is unknown."""
+        while True:
+            top = self.chain[0]
+            parent_id = _id(top.get("in_reply_to_id"))
+            if parent_id is None or parent_id in self.in_chain:
+                return
+            parent_account = _id(top.get("in_reply_to_account_id"))
+            if parent_account is not None and parent_account != self.account:
+                return
+            parent = self.known.get(parent_id)
+            if parent is None:
+                if self.learn(_id(top["id"]) or ""):
+                    continue
+                return
+            if _account_id(parent) != self.account:
+                return
+            self.chain.insert(0, parent)
+            self.in_chain.add(parent_id)
 
-    # Up: parents by the same account, asking again from the top when the parent is not known.
-    while True:
-        top = chain[0]
-        parent_id = _id(top.get("in_reply_to_id"))
-        if parent_id is None or parent_id in in_chain:
-            break
-        parent_account = _id(top.get("in_reply_to_account_id"))
-        if parent_account is not None and parent_account != account:
-            break
-        parent = known.get(parent_id)
-        if parent is None:
-            if learn(_id(top["id"]) or ""):
+    def down(self) -> None:
+        """The author's own reply to the last post, asking again from there when cut."""
+        while True:
+            last = self.chain[-1]
+            last_id = _id(last["id"]) or ""
+            replies = [s for s in self.known.values() if _id(s.get("in_reply_to_id")) == last_id]
+            own = [
+                s
+                for s in replies
+                if _account_id(s) == self.account and _id(s["id"]) not in self.in_chain
+            ]
+            if own:
+                chosen = min(own, key=_reply_order)
+                self.chain.append(chosen)
+                self.in_chain.add(_id(chosen["id"]) or "")
                 continue
-            break
-        if _account_id(parent) != account:
-            break
-        chain.insert(0, parent)
-        in_chain.add(parent_id)
-
-    # Down: the author's own reply to the last post, asking again from there when cut.
-    while True:
-        last = chain[-1]
-        last_id = _id(last["id"]) or ""
-        replies = [s for s in known.values() if _id(s.get("in_reply_to_id")) == last_id]
-        own = [s for s in replies if _account_id(s) == account and _id(s["id"]) not in in_chain]
-        if own:
-            chosen = min(own, key=_reply_order)
-            chain.append(chosen)
-            in_chain.add(_id(chosen["id"]) or "")
-            continue
-        if _all_replies_known(last, replies) or not learn(last_id):
-            break
-    return chain
+            if _all_replies_known(last, replies) or not self.learn(last_id):
+                return
 
 
 def _all_replies_known(status: Status, replies: list[Status]) -> bool:

@@ -124,7 +124,11 @@ class XSource:
 
     def _from_fxtwitter(self, ref: PostRef) -> tuple[Thread, bool]:
         """The thread FxTwitter gives, and whether it gave a list of several of the author's
-        posts (False: only the focal post is known, see :meth:`_completed`)."""
+        posts (False: only the focal post is known, see :meth:`_completed`).
+
+        Kept in one piece: each answer FxTwitter is known to give (tombstone, error code,
+        thread, single post) is handled in the order it is checked, as its docs list them.
+        """
         url = f"{self.fxtwitter_api}/2/thread/{ref.post_id}"
         try:
             payload = self.client.get_json(url)

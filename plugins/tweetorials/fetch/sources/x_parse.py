@@ -210,6 +210,9 @@ def post_from_syndication(tweet: dict[str, Any], *, with_author: bool = False) -
 
     ``with_author`` sets :attr:`Post.author`, for quoted posts; thread posts leave it ``None``.
     Raises :class:`ValueError` when the tweet has no id or author.
+
+    Kept in one piece: it reads the tweet's fields in the order the text depends on them
+    (links, the quote, then the text they shorten), which a split would hide.
     """
     post_id = _id(tweet.get("id_str"))
     author = author_from_syndication(tweet)

@@ -46,6 +46,9 @@ def js_radix_string(value: float, radix: int) -> str:
     once the remaining fraction is smaller. The last digit is rounded half to even, carrying
     into earlier digits (and into the integer part) when needed. Integer digits beyond the
     53 bits a double holds are written as zeros, exactly as V8 does.
+
+    Kept in one piece: it follows V8's ``DoubleToRadixCString`` step by step, so it can be
+    checked against that function side by side.
     """
     if not 2 <= radix <= 36:
         raise ValueError(f"radix must be between 2 and 36, not {radix}")
