@@ -408,6 +408,9 @@ def post_from_fxtwitter(status: dict[str, Any], *, with_author: bool = False) ->
     """One FxTwitter status (v2 ``status``/``thread[]`` entry, or a v1 ``tweet``) as a Post.
 
     Raises :class:`ValueError` when it has no id or author.
+
+    Kept in one piece: like :func:`post_from_syndication`, it reads the fields in the order
+    the text depends on them.
     """
     post_id = _id(status.get("id"))
     author = author_from_fxtwitter(status.get("author"))
