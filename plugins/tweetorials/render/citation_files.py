@@ -142,8 +142,8 @@ def write_citation_files(generator: Any, writer: Any) -> None:
     paths: dict[str, str] = {}
     for article in generator.articles:
         view: ThreadView | None = getattr(article, "tweetorial", None)
-        citation = view.extra.get("citation") if view else None
-        if not isinstance(citation, CitationView):
+        citation = view.extra.citation if view else None
+        if citation is None:
             continue
         files = (
             (citation.bib_path, citation.bibtex),

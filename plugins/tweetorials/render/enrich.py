@@ -25,14 +25,13 @@ from typing import Any
 
 from .citation_files import CitationView, citation_view, write_citation_files
 from .feeds import FEED_TEXT_KEY, FeedText
-from .plugin import plugin_settings
+from .plugin import build_state, plugin_settings
 from .references import find_references
 from .site_jsonld import SITE_JSONLD_KEY, SiteJsonLd, SpecialtyPage, site_jsonld
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
 from .view import ThreadView
 
 __all__ = [
-    "LASTMOD_KEY",
     "CitationView",
     "Neighbours",
     "enrich_threads",
@@ -40,9 +39,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: Settings key holding ``{save_as: datetime}`` for the thread pages, read by the sitemap.
-LASTMOD_KEY = "_TWEETORIALS_LASTMOD"
 
 
 @dataclass(frozen=True)
@@ -61,23 +57,23 @@ def enrich_threads(generator: Any) -> None:
     settings = generator.settings
     site = SiteInfo.from_settings(plugin_settings(settings))
     threads = [a for a in generator.articles if getattr(a, "tweetorial", None) is not None]
-    lastmod: dict[str, Any] = settings.setdefault(LASTMOD_KEY, {})
+    lastmod = build_state(settings).lastmod  # read by the sitemap
     # Templates see SITEURL made relative per page; canonical URLs need the configured one.
     generator.context["TWEETORIALS_SITE_URL"] = site.url
     feed_text = generator.context.setdefault(FEED_TEXT_KEY, {})
     for article in threads:
         view: ThreadView = article.tweetorial
         # Hand-written copies have no fetch time; the day the catalog added them stands in.
-        view.extra["archived_on"] = view.archived or _added(view)
-        found = view.extra.get("references")  # found while the posts' text was there
-        refs = found if isinstance(found, list) else find_references(view.thread)
-        view.extra["references"] = refs
-        view.extra["citation"] = citation_view(
+        view.extra.archived_on = view.archived or _added(view)
+        found = view.extra.references  # found while the posts' text was there
+        refs = found if found is not None else find_references(view.thread)
+        view.extra.references = refs
+        view.extra.citation = citation_view(
             view,
             save_as=article.save_as,
             archive_url=site.absolute(article.url),
             site_name=site.name,
-            accessed=view.extra["archived_on"],  # type: ignore[arg-type]
+            accessed=view.extra.archived_on,
             settings=settings,
         )
         canonical = site.absolute(article.url)
@@ -85,7 +81,7 @@ def enrich_threads(generator: Any) -> None:
             s.slug: site.absolute(_specialty_url(settings, s.slug)) for s in view.specialties
         }
         card = _card(view)
-        view.extra["meta"] = PageMeta(
+        view.extra.meta = PageMeta(
             canonical=canonical,
             title=view.title,
             description=view.summary,
@@ -103,12 +99,12 @@ def enrich_threads(generator: Any) -> None:
             site=site,
             card=card,
         )
-        archived_on = view.extra["archived_on"]
+        archived_on = view.extra.archived_on
         feed_text[article.url] = FeedText(
             view.title,
             view.summary,
             posted=view.posted,
-            archived=archived_on if isinstance(archived_on, dt.datetime) else None,
+            archived=archived_on,
         )
         lastmod[article.save_as] = archived_on or article.date
     _link_neighbours(threads, settings)
@@ -136,8 +132,7 @@ def _added(view: ThreadView) -> dt.datetime | None:
 
 
 def _card(view: ThreadView) -> str | None:
-    card = view.extra.get("card")
-    return str(card) if card else None
+    return view.extra.card
 
 
 def _specialty_url(settings: dict[str, Any], slug: str) -> str:
@@ -159,7 +154,7 @@ def _link_neighbours(threads: list[Any], settings: dict[str, Any]) -> None:
         first = view.specialties[0]
         members = by_specialty[first.slug]
         i = members.index(article)
-        view.extra["prevnext"] = Neighbours(
+        view.extra.prevnext = Neighbours(
             specialty=first,
             specialty_url=_specialty_url(settings, first.slug),
             previous=members[i - 1] if i > 0 else None,

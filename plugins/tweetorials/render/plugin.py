@@ -50,7 +50,9 @@ from .view import ThreadView, build_view
 
 __all__ = [
     "BuildRefused",
+    "BuildState",
     "RebuildStopped",
+    "build_state",
     "check_catalog",
     "check_snapshots",
     "copy_cards",
@@ -62,7 +64,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_STATE_KEY = "_TWEETORIALS_STATE"
+#: The build in progress, with the Pelican settings dict its handlers share (a generator sees
+#: only that dict, and every handler of one build sees the same one). Typed and kept here
+#: rather than under a private key in Pelican's settings.
+_current: tuple[dict[str, Any], BuildState] | None = None
 
 
 class BuildRefused(SystemExit):
@@ -118,8 +123,8 @@ def refuse(problems: list[str], output: str | None) -> BuildRefused | RebuildSto
     return BuildRefused(problems, summary)
 
 
-class _State:
-    """What the handlers share during one build (kept in the Pelican settings dict)."""
+class BuildState:
+    """What the handlers share during one build (see :func:`build_state`)."""
 
     def __init__(self, settings: Settings, catalog: Catalog, output: str) -> None:
         self.settings = settings
@@ -130,9 +135,11 @@ class _State:
         self.views: list[ThreadView] = []
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
         self.card_batch: CardBatch | None = None
+        #: Output path (``save_as``) of each thread page -> when it last changed (sitemap).
+        self.lastmod: dict[str, dt.datetime] = {}
 
 
-def check_catalog(pelican: Any) -> _State:
+def check_catalog(pelican: Any) -> BuildState:
     """Read the settings and load the catalog (``initialized``, before Pelican empties the
     output folder); an unusable setting or a broken catalog refuses the build."""
     return _new_state(pelican.settings)
@@ -143,13 +150,24 @@ def plugin_settings(pelican_settings: dict[str, Any]) -> Settings:
     return _state(pelican_settings).settings
 
 
+def build_state(pelican_settings: dict[str, Any]) -> BuildState:
+    """The state of the build whose handlers share ``pelican_settings``."""
+    return _state(pelican_settings)
+
+
+def _found(pelican_settings: dict[str, Any]) -> BuildState | None:
+    if _current is not None and _current[0] is pelican_settings:
+        return _current[1]
+    return None
+
+
 def check_snapshots(pelican: Any) -> None:
     """Load every snapshot the catalog uses (``initialized``, after :func:`check_catalog`)."""
     state = _state(pelican.settings)
     _check_threads(state, state.output)
 
 
-def _new_state(settings: dict[str, Any]) -> _State:
+def _new_state(settings: dict[str, Any]) -> BuildState:
     output = str(settings.get("OUTPUT_PATH", "output"))
     try:
         typed = Settings.from_pelican(settings)
@@ -161,18 +179,20 @@ def _new_state(settings: dict[str, Any]) -> _State:
         catalog = load_catalog(typed.catalog)
     except CatalogError as exc:
         raise refuse(exc.lines(), output) from None
-    state = settings[_STATE_KEY] = _State(typed, catalog, output)
+    global _current
+    state = BuildState(typed, catalog, output)
+    _current = (settings, state)
     return state
 
 
-def _state(settings: dict[str, Any]) -> _State:
-    state = settings.get(_STATE_KEY)
+def _state(settings: dict[str, Any]) -> BuildState:
+    state = _found(settings)
     if state is None:  # the handlers run without `initialized`, e.g. in a bare generator test
         state = _new_state(settings)
     return state
 
 
-def _check_threads(state: _State, output: str | None) -> dict[str, Path | None]:
+def _check_threads(state: BuildState, output: str | None) -> dict[str, Path | None]:
     """Every entry's snapshot file (None: waiting for a fetch), each read once to check it,
     or refuse the build listing every broken one as ``tweetorials check`` does. A file
     unchanged since it was last found valid is not read again (fetching between
@@ -206,7 +226,7 @@ def _check_threads(state: _State, output: str | None) -> dict[str, Path | None]:
     return paths
 
 
-def _read_thread(state: _State, entry: CatalogEntry, path: Path) -> Thread:
+def _read_thread(state: BuildState, entry: CatalogEntry, path: Path) -> Thread:
     """The thread for its page (checked by :func:`_check_threads`; a file that broke since
     stops the build the same way)."""
     try:
@@ -254,7 +274,7 @@ def inject_threads(generator: Any) -> None:
             entry, thread, catalog.specialties, str(generator.settings.get("DEFAULT_LANG", "en"))
         )
         article = _make_article(generator, view, used_slugs, _date(state, view))
-        view.extra["references"] = find_references(thread)
+        view.extra.references = find_references(thread)
         view.release_post_text()  # the body is HTML now: see ThreadView.release_post_text
         cards_drawn += _card(state, state.card_batch, view, article.slug)
         generator.articles.append(article)
@@ -281,7 +301,7 @@ def inject_threads(generator: Any) -> None:
 
 
 def copy_cards(pelican: Any) -> None:
-    state = pelican.settings.get(_STATE_KEY)
+    state = _found(pelican.settings)
     if state is None:
         return
     if state.card_batch is not None:
@@ -310,7 +330,7 @@ def _place(cached: Path, target: Path) -> None:
         shutil.copyfile(cached, target)
 
 
-def _card(state: _State, batch: CardBatch, view: ThreadView, slug: str) -> bool:
+def _card(state: BuildState, batch: CardBatch, view: ThreadView, slug: str) -> bool:
     """Ask for the thread's social card; returns True when it has to be drawn."""
     inputs = CardInputs(
         title=view.title,
@@ -322,12 +342,12 @@ def _card(state: _State, batch: CardBatch, view: ThreadView, slug: str) -> bool:
     path, drawn = batch.need(slug, inputs)
     relative = f"cards/{slug}.png"
     state.cards[relative] = path
-    view.extra["card"] = relative
+    view.extra.card = relative
     return drawn
 
 
 def spread_specialties(generator: Any) -> None:
-    state = generator.settings.get(_STATE_KEY)
+    state = _found(generator.settings)
     if state is None:
         return
     by_specialty: dict[Category, list[Article]] = defaultdict(list)
@@ -403,7 +423,7 @@ def _unique_slug(slug: str, used: set[str]) -> str:
     return candidate
 
 
-def _date(state: _State, view: ThreadView) -> dt.datetime:
+def _date(state: BuildState, view: ThreadView) -> dt.datetime:
     """When the thread was posted, else added to the catalog, else archived; for a thread
     nothing dates (a hand-written snapshot without ``posted:`` whose entry has no ``added:``),
     its snapshot file's date, with a warning: Pelican cannot place an article without one."""

@@ -23,8 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from .enrich import LASTMOD_KEY
-from .plugin import plugin_settings
+from .plugin import build_state, plugin_settings
 from .structured_data import SiteInfo
 
 __all__ = [
@@ -47,7 +46,7 @@ def write_sitemap_and_robots(pelican: Any) -> None:
     if not plugin_settings(settings).sitemap:
         return
     site = SiteInfo.from_settings(plugin_settings(settings))
-    write_site_files(site, Path(pelican.output_path), settings.get(LASTMOD_KEY, {}))
+    write_site_files(site, Path(pelican.output_path), build_state(settings).lastmod)
 
 
 def write_site_files(site: SiteInfo, output: Path, lastmods: dict[str, dt.datetime]) -> None:

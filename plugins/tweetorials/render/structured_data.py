@@ -70,7 +70,7 @@ class PageMeta:
         """Absolute URL of the thread's social card, if one was written.
 
         The card stage (:mod:`tweetorials.media.cards`) writes ``cards/<slug>-<hash>.png``; it
-        may record the path in ``view.extra["card"]`` (copied to :attr:`card`) or just write
+        may record the path in ``view.extra.card`` (copied to :attr:`card`) or just write
         the file, which is looked for when the page is rendered.
         """
         if self.card:
@@ -176,7 +176,7 @@ def learning_resource(
     }
     if view.posted:
         data["datePublished"] = view.posted.isoformat()
-    archived = view.extra.get("archived_on") or view.archived
+    archived = view.extra.archived_on or view.archived
     if isinstance(archived, dt.datetime):
         data["dateModified"] = archived.isoformat()
     if references:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import markdown
 
@@ -24,7 +25,21 @@ from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
 from .poll_view import PollView, build_poll_view
 
-__all__ = ["MediaView", "PostView", "ThreadView", "build_view", "derive_title", "parse_time"]
+if TYPE_CHECKING:
+    from .citation_files import CitationView
+    from .enrich import Neighbours
+    from .references import Reference
+    from .structured_data import PageMeta
+
+__all__ = [
+    "MediaView",
+    "PostView",
+    "ThreadExtras",
+    "ThreadView",
+    "build_view",
+    "derive_title",
+    "parse_time",
+]
 
 WORDS_PER_MINUTE = 200
 
@@ -62,6 +77,19 @@ class PostView:
 
 
 @dataclass
+class ThreadExtras:
+    """What the later stages add to a thread's view; the theme's ``partials/`` read these."""
+
+    card: str | None = None  # the social card, site-relative (render.plugin)
+    references: list[Reference] | None = None  # None: not looked for yet (render.plugin)
+    # When it was archived; a hand-written copy's catalog date stands in (render.enrich).
+    archived_on: dt.datetime | None = None
+    citation: CitationView | None = None  # (render.enrich)
+    meta: PageMeta | None = None  # canonical URL, description, JSON-LD (render.enrich)
+    prevnext: Neighbours | None = None  # (render.enrich)
+
+
+@dataclass
 class ThreadView:
     entry: CatalogEntry
     thread: Thread
@@ -78,9 +106,7 @@ class ThreadView:
     language: str = "en"
     site_language: str = "en"
     title_lang: str | None = None  # ``lang`` of a title taken from the first post
-    extra: dict[str, object] = field(
-        default_factory=dict
-    )  # filled by later stages (references, ...)
+    extra: ThreadExtras = field(default_factory=lambda: ThreadExtras())
 
     @property
     def reading_minutes(self) -> int:
