@@ -76,29 +76,7 @@ def enrich_threads(generator: Any) -> None:
             accessed=view.extra.archived_on,
             settings=settings,
         )
-        canonical = site.absolute(article.url)
-        specialty_urls = {
-            s.slug: site.absolute(_specialty_url(settings, s.slug)) for s in view.specialties
-        }
-        card = _card(view)
-        view.extra.meta = PageMeta(
-            canonical=canonical,
-            title=view.title,
-            description=view.summary,
-            jsonld=script_json(
-                thread_jsonld(
-                    view,
-                    canonical=canonical,
-                    site=site,
-                    references=refs,
-                    specialty_urls=specialty_urls,
-                    image=site.absolute(card) if card else None,
-                )
-            ),
-            card_slugs=tuple(dict.fromkeys((article.slug, view.entry.slug))),
-            site=site,
-            card=card,
-        )
+        view.extra.meta = _page_meta(view, article, site, settings)
         archived_on = view.extra.archived_on
         feed_text[article.url] = FeedText(
             view.title,
@@ -109,6 +87,36 @@ def enrich_threads(generator: Any) -> None:
         lastmod[article.save_as] = archived_on or article.date
     _link_neighbours(threads, settings)
     generator.context[SITE_JSONLD_KEY] = _site_jsonld(threads, settings, site)
+
+
+def _page_meta(
+    view: ThreadView, article: Any, site: SiteInfo, settings: dict[str, Any]
+) -> PageMeta:
+    """The page's head: canonical URL, description, JSON-LD and social card."""
+    refs = view.extra.references or []
+    canonical = site.absolute(article.url)
+    specialty_urls = {
+        s.slug: site.absolute(_specialty_url(settings, s.slug)) for s in view.specialties
+    }
+    card = _card(view)
+    return PageMeta(
+        canonical=canonical,
+        title=view.title,
+        description=view.summary,
+        jsonld=script_json(
+            thread_jsonld(
+                view,
+                canonical=canonical,
+                site=site,
+                references=refs,
+                specialty_urls=specialty_urls,
+                image=site.absolute(card) if card else None,
+            )
+        ),
+        card_slugs=tuple(dict.fromkeys((article.slug, view.entry.slug))),
+        site=site,
+        card=card,
+    )
 
 
 def _site_jsonld(threads: list[Any], settings: dict[str, Any], site: SiteInfo) -> SiteJsonLd:
