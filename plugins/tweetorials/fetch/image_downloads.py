@@ -52,16 +52,7 @@ def image_archiver(
     def download(url: str) -> object:
         return client.download(url, max_bytes=max_bytes, accept=("image/",))
 
-    def download_video(url: str, cap: int) -> bytes:
-        from ..media.videos import VideoTooLarge
-
-        try:
-            answer = client.download(
-                url, max_bytes=cap, accept=("video/mp4", "application/octet-stream")
-            )
-        except ResponseTooLarge as exc:
-            raise VideoTooLarge(str(exc)) from exc
-        return answer.data
+    download_video = _video_download(client)
 
     def archive(thread: Thread) -> MediaReport:
         from ..media.archive import archive_thread_media
@@ -82,3 +73,20 @@ def image_archiver(
         return report
 
     return archive
+
+
+def _video_download(client: PoliteClient) -> Callable[[str, int], bytes]:
+    """Downloads one MP4 up to the cap it is given; a larger one raises ``VideoTooLarge``."""
+
+    def download_video(url: str, cap: int) -> bytes:
+        from ..media.videos import VideoTooLarge
+
+        try:
+            answer = client.download(
+                url, max_bytes=cap, accept=("video/mp4", "application/octet-stream")
+            )
+        except ResponseTooLarge as exc:
+            raise VideoTooLarge(str(exc)) from exc
+        return answer.data
+
+    return download_video
