@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog import CatalogError, parse_catalog, read_catalog_text
+from ..catalog.update import EntryUpdate
 from ..files import atomic_write_text
 from ..platforms import UnsupportedURL, parse_post_url
 from ..rescue.archive import open_source
@@ -73,7 +74,7 @@ def add_parser(subparsers: Subcommands) -> None:
         action="append",
         default=[],
         metavar="SLUG",
-        help="a specialty defined in threads.yaml, for a thread not yet listed (repeatable)",
+        help="a specialty defined in threads.yaml; added to a listed entry that lacks it (repeatable)",
     )
     parser.add_argument(
         "-t",
@@ -82,9 +83,11 @@ def add_parser(subparsers: Subcommands) -> None:
         action="append",
         default=[],
         metavar="TAG",
-        help="a topic tag for a new entry, lower-case words joined by hyphens (repeatable)",
+        help="a topic tag, lower-case words joined by hyphens; added if missing (repeatable)",
     )
-    parser.add_argument("--title", help="the title shown on the site, for a new entry")
+    parser.add_argument(
+        "--title", help="the title shown on the site; a listed entry keeps a title it has"
+    )
     parser.add_argument(
         "--blobs",
         type=Path,
@@ -263,13 +266,24 @@ def _report(args: argparse.Namespace, result: _Result) -> None:
     for stop in result.chosen.stops:
         print(f"  only public posts are imported: {stop}")
     name = args.catalog.name
-    if result.plan.new_text is not None:
+    update = result.plan.update
+    if update is None:
         print(f"{name}:{result.plan.line}: added {thread.url}")
     else:
-        given = " (--specialty, --tag and --title apply to new entries only)"
-        flags = args.specialties or args.tags or args.title
-        print(
-            f"{name}:{result.plan.line}: already listed; the entry was left as it is{given if flags else ''}"
-        )
+        print(f"{name}:{result.plan.line}: already listed; {_describe_update(update)}")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+
+
+def _describe_update(update: EntryUpdate) -> str:
+    """What the import added to a listed entry, and a title it kept, in one line."""
+    done = [
+        f"added {what} {', '.join(values)}"
+        for what, values in (("specialty", update.specialties), ("tag", update.tags))
+        if values
+    ]
+    if update.title_set:
+        done.append("set the title")
+    if update.title_kept:
+        done.append("kept its own title (--title applies when the entry has none)")
+    return "; ".join(done) if done else "the entry was left as it is"

@@ -3,18 +3,21 @@
 The entry is added the way ``tweetorials add`` adds one (:func:`append_entry` edits the text
 and proves that every other byte is unchanged), and the new text is validated as a whole
 before anything is written, so a wrong specialty or tag is reported with the catalog's own
-messages. A thread that is already listed keeps its entry as the curators wrote it; importing
-only refreshes the snapshot. An author or thread on the exclusion list is refused.
+messages. A thread that is already listed keeps its entry as the curators wrote it, except that
+missing specialties and tags are added and a title is set when it has none
+(:func:`update_entry`, the same byte-preserving edit and check). An author or thread on the
+exclusion list is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..catalog import Catalog, CatalogEntry, CatalogError, parse_catalog
 from ..catalog.append import AppendError, NewEntry, append_entry
+from ..catalog.update import EntryUpdate, update_entry
 from ..platforms import UnsupportedURL, parse_post_url
 from ..rescue.errors import RefusedImport
 from ..snapshot import Thread
@@ -29,6 +32,7 @@ class EntryPlan:
     slug: str
     line: int  # of the entry, in the catalog as it will be
     new_text: str | None
+    update: EntryUpdate | None = field(default=None)  # what was added to a listed entry
 
 
 def plan_entry(
@@ -50,7 +54,7 @@ def plan_entry(
     existing = _listed(catalog, thread) or _same_snapshot(catalog, thread)
     if existing is not None:
         _refuse_excluded(catalog, existing, thread, name)
-        return EntryPlan(existing.slug, existing.line, None)
+        return _update(catalog, text, existing, specialties, tags, title)
     if not specialties:
         raise RefusedImport(
             f"{thread.url} is not in {name} yet: give at least one --specialty "
@@ -119,3 +123,30 @@ def _same_snapshot(catalog: Catalog, thread: Thread) -> CatalogEntry | None:
     return next(
         (e for e in catalog.entries if e.slug in slugs and e.platform == thread.platform), None
     )
+
+
+def _update(
+    catalog: Catalog,
+    text: str,
+    existing: CatalogEntry,
+    specialties: list[str],
+    tags: list[str],
+    title: str | None,
+) -> EntryPlan:
+    """Add what the entry lacks; the catalog must still load (known specialties, valid tags)."""
+    name = catalog.path.name
+    try:
+        update = update_entry(text, existing.line, specialties, tags, title)
+    except AppendError as exc:
+        where = f"{name}:{exc.line}: " if exc.line else f"{name}:{existing.line}: "
+        raise RefusedImport(where + exc.message) from None
+    if update.text == text:
+        return EntryPlan(existing.slug, existing.line, None, update)
+    try:
+        parse_catalog(update.text, catalog.path)
+    except CatalogError as exc:
+        problem = exc.problems[0]
+        raise RefusedImport(
+            f"{name}:{existing.line}: {problem.message} (the entry was left as it is)"
+        ) from None
+    return EntryPlan(existing.slug, existing.line, update.text, update)
