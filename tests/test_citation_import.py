@@ -230,6 +230,52 @@ def test_each_specialty_has_a_csl_file_with_its_threads_linked_from_the_cite_box
     assert read_csl(out / "threads" / FETCHED / "citation.json")[0] in patho
 
 
+def _specialty_pages(site: Path) -> list[Path]:
+    pages = sorted((site / "specialty").glob("*/index.html"))
+    assert pages, "the build made no specialty page"
+    return pages
+
+
+def _linked(page: Path, href: str) -> Path:
+    """The file a relative link on ``page`` points to (a local build's links are relative)."""
+    return (page.parent / href.split("#")[0]).resolve()
+
+
+def test_every_specialty_page_links_its_threads_csl_json(built_site: Path) -> None:
+    """Each specialty page offers one download whose items are exactly the threads that name
+    the specialty on their own pages (each thread's ``citation.json``), no more, no fewer."""
+    threads = sorted((built_site / "threads").glob("*/index.html"))
+    for page in _specialty_pages(built_site):
+        links = soup(page).select("p.specialty-cite a[download]")
+        assert len(links) == 1, page
+        link = links[0]
+        assert link["type"] == "application/vnd.citationstyles.csl+json"
+        assert "CSL-JSON" in link.get_text()
+        target = _linked(page, link["href"])
+        assert target.is_file() and target.name == "citations.json", target
+        items = read_csl(target)
+        own = page.parent.resolve()
+        members = [
+            t
+            for t in threads
+            if any(
+                _linked(t, a["href"]) == own
+                for a in soup(t).select("a[href]")
+                if a["href"].endswith("/") and not a.find_parent(class_="citation")
+            )
+        ]
+        expected = [read_csl(t.parent / "citation.json")[0]["id"] for t in members]
+        assert members and sorted(item["id"] for item in items) == sorted(expected), page
+        n = len(items)
+        assert f"Cite these {n} thread{'' if n == 1 else 's'}:" in link.parent.get_text(), page
+
+
+def test_the_specialty_download_is_hidden_in_print() -> None:
+    css = (Path(__file__).parents[1] / "theme" / "static" / "css" / "pages.css").read_text()
+    prints = [block for block in css.split("@media print")[1:]]
+    assert any(".specialty-cite" in block.split("}")[0] for block in prints)
+
+
 def test_highwire_tags_match_the_citation(out: Path) -> None:
     for folder in thread_dirs(out):
         csl = read_csl(folder / "citation.json")[0]
