@@ -30,7 +30,7 @@ from pathlib import Path
 from ..files import atomic_write_bytes
 from .cards import Specialty, card_key, render_card
 
-__all__ = ["CardBatch", "CardInputs", "draw_card_file"]
+__all__ = ["CardBatch", "CardInputs", "draw_all", "draw_card_file"]
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from pelican.utils import order_content, slugify
 from ..catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from ..console import announce
 from ..media import MediaReport, ensure_local_media
-from ..media.card_batch import CardBatch, CardInputs
+from ..media.card_batch import CardBatch, CardInputs, draw_all
 from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
@@ -305,9 +305,15 @@ def copy_cards(pelican: Any) -> None:
     if state is None:
         return
     if state.card_batch is not None:
-        for path, reason in state.card_batch.finish():
-            log.warning("social card %s could not be drawn: %s", _shown(path), reason)
-            state.cards = {rel: p for rel, p in state.cards.items() if str(p) != path}
+        failed = {path for path, _ in _report_failures(state.card_batch.finish())}
+        stand_in = _site_card(state) if failed else None
+        cards: dict[str, Path] = {}
+        for relative, cached in state.cards.items():
+            if str(cached) not in failed:
+                cards[relative] = cached
+            elif stand_in is not None:
+                cards[relative] = stand_in
+        state.cards = cards
     output = state.settings.output
     folders: set[Path] = set()
     for relative, cached in state.cards.items():
@@ -316,6 +322,28 @@ def copy_cards(pelican: Any) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
         _place(cached, target)
+
+
+def _report_failures(failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    for path, reason in failures:
+        log.warning("social card %s could not be drawn: %s", _shown(path), reason)
+    return failures
+
+
+def _site_card(state: BuildState) -> Path | None:
+    """The site's own card (its name, no thread), put where a thread's card could not be drawn.
+
+    Pages are written while the cards are drawn, so a page already names ``cards/<slug>.png``
+    in og:image, twitter:image and JSON-LD when its card fails: the site card makes that
+    address an image rather than a 404. None when even it cannot be drawn (logged).
+    """
+    name = state.settings.site_name
+    inputs = CardInputs(title=name, author_name=name, handle="", specialties=(), site_name=name)
+    path = state.settings.cards_dir / f".site-{inputs.file_name('card')}"
+    if path.is_file():
+        return path
+    failures = _report_failures(draw_all([(str(path), inputs)]))
+    return None if failures else path
 
 
 def _place(cached: Path, target: Path) -> None:
