@@ -20,7 +20,8 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -206,20 +207,29 @@ def recorded_answers(replay: Replay) -> dict[tuple[str, str], Any]:
     return {key: replay.rewrite(value) for key, value in answers.items()}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Replay]:
+@contextmanager
+def serving(
+    answers: Callable[[Replay], dict[tuple[str, str], object]], name: str = "replay"
+) -> Iterator[Replay]:
+    """A replay server on 127.0.0.1 (a free port) answering from ``answers``, shut down after."""
     replay = Replay()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(replay))
     httpd.daemon_threads = True
     replay.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    replay.answers = recorded_answers(replay)
-    thread = threading.Thread(target=httpd.serve_forever, name="replay", daemon=True)
+    replay.answers = answers(replay)
+    thread = threading.Thread(target=httpd.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield replay
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Replay]:
+    with serving(recorded_answers) as replay:
+        yield replay
 
 
 def api_environment(replay: Replay) -> dict[str, str]:

@@ -11,10 +11,8 @@ import logging
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from tweetorials.cli import main
 from tweetorials.snapshot import SnapshotStore, Thread
 
 from tests.conftest import build, copy_site
-from tests.test_end_to_end import Replay, _handler, api_environment, console_script, fixture
+from tests.test_end_to_end import Replay, api_environment, console_script, fixture, serving
 
 NULL_ID = "1850000000000000001"  # FxTwitter answers `thread: null` for it
 VIDEO_ID = "1870000000000000001"  # a video (over the 1 MB cap set below) and a GIF
@@ -86,18 +84,8 @@ class Site:
 
 @pytest.fixture(scope="module")
 def replay() -> Iterator[Replay]:
-    server = Replay()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
-    httpd.daemon_threads = True
-    server.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    server.answers = answers(server)
-    worker = threading.Thread(target=httpd.serve_forever, name="replay-gaps", daemon=True)
-    worker.start()
-    try:
+    with serving(answers, "replay-gaps") as server:
         yield server
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 class _Collect(logging.Handler):

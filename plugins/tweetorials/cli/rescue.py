@@ -57,7 +57,7 @@ CANDIDATES_SHOWN = 30
 def add_parser(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="rescue a thread from the author's X archive or an unrolled copy (offline)",
+        help="rescue a thread from an X, Mastodon or Bluesky export, or an unrolled copy (offline)",
         description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
