@@ -1,0 +1,162 @@
+"""Painting a card from parts, so that what every card of a site shares is drawn once.
+
+A card is a background with *marks* on it: text runs and bars. Most of them are the same on
+every card of a site with the same specialty labels (the labels, the rule, the site's name);
+only the title and the byline change. So :func:`compose` starts from a flat 256-colour canvas,
+pastes the shared parts (drawn and reduced to the palette once, see
+:func:`~.cards.card_scheme`) and draws only the thread's own marks, each group on a small
+true-colour patch of background that is then reduced to the palette and pasted.
+
+The result is the same, pixel for pixel, as drawing the whole card in true colour and
+reducing it at the end, because:
+
+* a text run is rendered once (:func:`text_marks` makes the same ``getmask2`` call, with the
+  same whole-pixel position and fractional start, as ``ImageDraw.text``) and its mask is
+  blended onto the patch at the same place relative to the card;
+* a patch covers only background in the full drawing: :func:`compose` refuses (returns None)
+  when a group's box meets a shared part or another group, and the caller then draws the card
+  the slow way;
+* reducing to a fixed palette without dithering maps each pixel on its own colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, ImageColor, ImageDraw
+
+from .typeset import FontStack
+
+__all__ = ["Bar", "Box", "Glyphs", "Layer", "compose", "paint", "palette_image", "text_marks"]
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom excluded
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """One run of text, already rendered: its 8-bit coverage mask and where the mask goes."""
+
+    mask: Any  # a Pillow core image (what ``FreeTypeFont.getmask2`` returns)
+    left: int
+    top: int
+    colour: str
+
+    @property
+    def box(self) -> Box:
+        width, height = self.mask.size
+        return (self.left, self.top, self.left + width, self.top + height)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A filled rectangle."""
+
+    box: Box
+    colour: str
+
+
+Mark = Glyphs | Bar
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A part shared by many cards, already reduced to the palette, and where it goes."""
+
+    box: Box
+    image: Image.Image
+
+
+def text_marks(stack: FontStack, x: float, baseline: float, text: str, colour: str) -> list[Mark]:
+    """What :meth:`~.typeset.FontStack.draw` would draw at ``(x, baseline)``, rendered now.
+
+    Each run is rendered the way ``ImageDraw.text(..., anchor="ls")`` renders it: at the whole
+    pixel ``int(x)``, starting at the fraction that is left, so the glyphs are the same.
+    """
+    marks: list[Mark] = []
+    for font, run in stack.runs(text):
+        start = (math.modf(x)[0], math.modf(baseline)[0])
+        mask, (dx, dy) = font.getmask2(run, "L", anchor="ls", start=start, stroke_filled=True)
+        marks.append(Glyphs(mask, int(x) + dx, int(baseline) + dy, colour))
+        x += font.getlength(run)
+    return marks
+
+
+def paint(image: Image.Image, marks: Iterable[Mark], origin: tuple[int, int] = (0, 0)) -> None:
+    """Draw ``marks`` on a true-colour ``image`` whose top-left is ``origin`` on the card."""
+    draw = ImageDraw.Draw(image)
+    ox, oy = origin
+    for mark in marks:
+        if isinstance(mark, Bar):
+            left, top, right, bottom = mark.box
+            draw.rectangle((left - ox, top - oy, right - 1 - ox, bottom - 1 - oy), fill=mark.colour)
+        else:
+            ink = draw.draw.draw_ink(ImageColor.getcolor(mark.colour, image.mode))
+            draw.draw.draw_bitmap((mark.left - ox, mark.top - oy), mark.mask, ink)
+
+
+def palette_image(colours: Sequence[int]) -> Image.Image:
+    """A 1x1 palette image to reduce true-colour patches with (768 channel values)."""
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(colours)
+    return palette
+
+
+def compose(
+    size: tuple[int, int],
+    ground: tuple[str, int],
+    shared: Sequence[Layer],
+    groups: Sequence[Sequence[Mark]],
+    palette: Sequence[int],
+) -> Image.Image | None:
+    """The card in 256 colours: ``shared`` layers pasted on the ground (a colour and its
+    palette index), then each group of marks; None when a group would cover a shared part or
+    another group, because the patches would then not match a drawing of the whole card."""
+    boxes = [layer.box for layer in shared]
+    patches: list[tuple[Box, Sequence[Mark]]] = []
+    for marks in groups:
+        box = _clip(_union(mark.box for mark in marks), size)
+        if box is None:
+            continue
+        if any(_meet(box, other) for other in boxes):
+            return None
+        boxes.append(box)
+        patches.append((box, marks))
+    colour, index = ground
+    canvas = Image.new("P", size, index)
+    canvas.putpalette(palette)
+    for layer in shared:
+        canvas.paste(layer.image, layer.box[:2])
+    if patches:
+        reducer = palette_image(palette)
+        for (left, top, right, bottom), marks in patches:
+            patch = Image.new("RGB", (right - left, bottom - top), colour)
+            paint(patch, marks, (left, top))
+            canvas.paste(patch.quantize(palette=reducer, dither=Image.Dither.NONE), (left, top))
+    return canvas
+
+
+def _union(boxes: Iterable[Box]) -> Box | None:
+    found = [b for b in boxes if b[0] < b[2] and b[1] < b[3]]
+    if not found:
+        return None
+    return (
+        min(b[0] for b in found),
+        min(b[1] for b in found),
+        max(b[2] for b in found),
+        max(b[3] for b in found),
+    )
+
+
+def _clip(box: Box | None, size: tuple[int, int]) -> Box | None:
+    if box is None:
+        return None
+    left, top = max(0, box[0]), max(0, box[1])
+    right, bottom = min(size[0], box[2]), min(size[1], box[3])
+    return (left, top, right, bottom) if left < right and top < bottom else None
+
+
+def _meet(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
