@@ -24,9 +24,10 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     from pelican import signals
 
-    from .render import enrich, feeds, plugin, search, sitemap
+    from .render import enrich, feeds, fragments, plugin, search, sitemap
 
     signals.initialized.connect(_check_then_fetch)
+    signals.generator_init.connect(fragments.add_render_once)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
     signals.article_generator_finalized.connect(plugin.spread_specialties)
     signals.finalized.connect(plugin.copy_cards)
