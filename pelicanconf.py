@@ -67,8 +67,15 @@ AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 RSS_FEED_SUMMARY_ONLY = False
 
-# Escape everything by default; templates mark only sanitised HTML as safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Escape everything by default; templates mark only sanitised HTML as safe. Each build makes
+# its own Jinja environment, so a template never changes under it: auto_reload off spares a
+# stat of the template file at each of the ~11,000 template loads of a 1,000-thread build.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "auto_reload": False,
+}
 
 DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = False
