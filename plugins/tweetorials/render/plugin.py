@@ -46,6 +46,7 @@ from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from .references import find_references
+from .thread_article import ThreadArticle
 from .view import ThreadView, build_view
 
 __all__ = [
@@ -395,7 +396,7 @@ def spread_specialties(generator: Any) -> None:
 
 def _make_article(
     generator: Any, view: ThreadView, used_slugs: set[str], date: dt.datetime
-) -> Article:
+) -> ThreadArticle:
     settings = generator.settings
     slug = _unique_slug(
         slugify(view.title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])), used_slugs
@@ -416,7 +417,7 @@ def _make_article(
         metadata["modified"] = view.archived
     # Pelican reads `source_path` for caching and for `{filename}` links; a snapshot is the source.
     source = _state(settings).settings.threads_dir / f"{view.entry.slug}.json"
-    return Article(
+    return ThreadArticle(
         _render_body(generator, view),
         metadata=metadata,
         settings=settings,
