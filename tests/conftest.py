@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from bs4 import BeautifulSoup
@@ -101,6 +101,14 @@ BuildSite = Callable[..., Path]
 
 def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
     """Run a real Pelican build of the site folder ``root``; returns the output folder."""
+    output = output or root / "output"
+    pelican_for(root, output, **overrides).run()
+    return output
+
+
+def pelican_for(root: Path, output: Path, **overrides: object) -> Any:
+    """The Pelican object :func:`build` runs (plugins registered), for a test that runs it
+    itself, e.g. twice as ``pelican -r`` does."""
     from pelican import Pelican
     from pelican.log import LimitFilter
     from pelican.settings import read_settings
@@ -108,7 +116,6 @@ def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
     # Pelican shows each warning once per process; every test build is a new build.
     LimitFilter._raised_messages.clear()
 
-    output = output or root / "output"
     settings = read_settings(
         str(root / "pelicanconf.py"),
         override={
@@ -120,8 +127,7 @@ def build(root: Path, output: Path | None = None, **overrides: object) -> Path:
             **overrides,
         },
     )
-    Pelican(settings).run()
-    return output
+    return Pelican(settings)
 
 
 @pytest.fixture(scope="session")

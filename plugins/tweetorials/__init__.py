@@ -24,19 +24,43 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     from pelican import signals
 
-    from .render import enrich, feeds, fragments, plugin, search, sitemap
+    from .render import citation_files, enrich, feeds, fragments, output_writer, plugin
 
     signals.initialized.connect(_check_then_fetch)
     signals.generator_init.connect(fragments.add_render_once)
+    # Files are written on a background thread; the old output is deleted there too.
+    signals.get_generators.connect(output_writer.clear_old_output)
+    signals.get_writer.connect(output_writer.background_writer)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
     signals.article_generator_finalized.connect(plugin.spread_specialties)
-    signals.finalized.connect(plugin.copy_cards)
     # Reader extras (references, citations, neighbours, metadata), then site-wide files.
     signals.article_generator_finalized.connect(enrich.enrich_threads)
+    signals.article_generator_write_article.connect(citation_files.write_thread_citation_files)
     signals.article_writer_finalized.connect(enrich.write_citation_files)
     signals.feed_generated.connect(feeds.fix_feed_items)
-    signals.finalized.connect(sitemap.write_sitemap_and_robots)
-    signals.finalized.connect(search.build_search_index)
+    signals.page_writer_finalized.connect(_finish_writes_before_static_files)
+    signals.finalized.connect(_finish_build)
+
+
+def _finish_writes_before_static_files(generator: Any, writer: Any) -> None:
+    """Pelican's static files compare their times with what is in the output: let every
+    page be there first, as when Pelican writes inline."""
+    from .render import output_writer
+
+    output_writer.finish_writes(writer.output_path, last=False)
+
+
+def _finish_build(pelican: Any) -> None:
+    """``finalized``, in this order on purpose (not left to the order signals are connected
+    in): every queued write lands (or the build stops naming the file that failed), then the
+    cards are linked in, and only then is the output read for the sitemap and the search
+    index."""
+    from .render import output_writer, plugin, search, sitemap
+
+    output_writer.finish_writes(pelican.output_path, last=True)
+    plugin.copy_cards(pelican)
+    sitemap.write_sitemap_and_robots(pelican)
+    search.build_search_index(pelican)
 
 
 def _check_then_fetch(pelican: Any) -> None:

@@ -4,8 +4,10 @@ CSL-JSON.
 :func:`citation_view` runs once per thread (from :func:`.enrich.enrich_threads`) and decides
 what the citation says: the author's name as reference managers want it, the opening words,
 the platform, the original address only when it is really the thread's, and dates only when
-known. :func:`write_citation_files` (``article_writer_finalized``) writes the files beside
-each page; the specialty files collect the items of every thread listed in the specialty.
+known. :func:`write_thread_citation_files` (``article_generator_write_article``) queues a
+thread's files beside its page as the page is written, :func:`write_citation_files`
+(``article_writer_finalized``) writes the rest; the specialty files collect the items of every
+thread listed in the specialty.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+import weakref
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +33,16 @@ from .citation import (
 )
 from .citation_csl import csl_item, csl_json, highwire_tags
 from .citation_names import cited_name
+from .output_writer import active_writer, write_output_file
 from .view import ThreadView
 
-__all__ = ["CitationView", "SpecialtyFile", "citation_view", "write_citation_files"]
+__all__ = [
+    "CitationView",
+    "SpecialtyFile",
+    "citation_view",
+    "write_citation_files",
+    "write_thread_citation_files",
+]
 
 log = logging.getLogger(__name__)
 
@@ -133,31 +143,58 @@ def specialty_file(settings: dict[str, Any], slug: str) -> str:
     return posixpath.splitext(save_as)[0] + ".citations.json"
 
 
+def write_thread_citation_files(generator: Any, content: Any) -> None:
+    """``article_generator_write_article``: queue a thread's three files just before Pelican
+    renders its page, so the background writer (:mod:`.output_writer`) creates them while the
+    main thread renders, instead of in one burst after the last page. Only the threads
+    :func:`write_citation_files` would write (``generator.articles``); without a background
+    writer this does nothing and :func:`write_citation_files` writes them all."""
+    writer = active_writer(generator.output_path)
+    if writer is None:
+        return
+    progress = _progress.get(generator)
+    if progress is None:
+        progress = _progress[generator] = _Progress({id(a) for a in generator.articles})
+    citation = _citation(content) if id(content) in progress.listed else None
+    if citation is None:
+        return
+    _write_thread_files(writer, Path(writer.output_path), citation)
+    progress.written.add(id(content))
+
+
+@dataclass
+class _Progress:
+    """Which of a generator's articles had their files queued by the page hook."""
+
+    listed: set[int]  # id() of each article in generator.articles
+    written: set[int] = field(default_factory=set)
+
+
+_progress: weakref.WeakKeyDictionary[Any, _Progress] = weakref.WeakKeyDictionary()
+
+
 def write_citation_files(generator: Any, writer: Any) -> None:
-    """Write each thread's ``citation.bib``, ``citation.ris`` and ``citation.json``, and each
-    specialty's ``citations.json`` (its threads in the order the site lists them)."""
+    """Write each thread's ``citation.bib``, ``citation.ris`` and ``citation.json`` (those
+    :func:`write_thread_citation_files` has not queued already), and each specialty's
+    ``citations.json`` (its threads in the order the site lists them)."""
     output = Path(writer.output_path)
+    progress = _progress.pop(generator, None)
+    written = progress.written if progress is not None else set()
     count = 0
     by_specialty: dict[str, list[dict[str, Any]]] = defaultdict(list)
     paths: dict[str, str] = {}
     for article in generator.articles:
-        view: ThreadView | None = getattr(article, "tweetorial", None)
-        citation = view.extra.citation if view else None
+        citation = _citation(article)
         if citation is None:
             continue
-        files = (
-            (citation.bib_path, citation.bibtex),
-            (citation.ris_path, citation.ris),
-            (citation.csl_path, csl_json([citation.csl])),
-        )
-        for rel, text in files:
-            _write(output / rel, text)
+        if id(article) not in written:
+            _write_thread_files(writer, output, citation)
         for specialty in citation.specialty_files:
             by_specialty[specialty.slug].append(citation.csl)
             paths[specialty.slug] = specialty.path
         count += 1
     for slug, items in by_specialty.items():
-        _write(output / paths[slug], csl_json(items))
+        _write(writer, output / paths[slug], csl_json(items))
     log.info(
         "tweetorials: citation files written for %d threads and %d specialties",
         count,
@@ -165,8 +202,22 @@ def write_citation_files(generator: Any, writer: Any) -> None:
     )
 
 
-def _write(path: Path, text: str) -> None:
-    """Output files are rebuilt every time, so plain writes will do; bytes, because RIS asks
-    for CRLF line ends and text mode would translate them on some systems."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
+def _citation(article: Any) -> CitationView | None:
+    view: ThreadView | None = getattr(article, "tweetorial", None)
+    return view.extra.citation if view else None
+
+
+def _write_thread_files(writer: Any, output: Path, citation: CitationView) -> None:
+    files = (
+        (citation.bib_path, citation.bibtex),
+        (citation.ris_path, citation.ris),
+        (citation.csl_path, csl_json([citation.csl])),
+    )
+    for rel, text in files:
+        _write(writer, output / rel, text)
+
+
+def _write(writer: Any, path: Path, text: str) -> None:
+    """Through Pelican's writer, on its background thread when it has one; bytes, because RIS
+    asks for CRLF line ends and text mode would translate them on some systems."""
+    write_output_file(writer, str(path), text.encode("utf-8"))

@@ -1,0 +1,269 @@
+"""Pelican's writer with the file-system work taken off the main thread (issue 14): pages,
+feeds and citation files are written, and the previous output deleted, by one background
+thread (:mod:`.file_worker`) while the main thread renders.
+
+Handlers, in the order Pelican calls them during a run (``pelican -r`` runs again and again):
+
+* :func:`clear_old_output` (``get_generators``, the first signal of every run): first waits for
+  anything a failed earlier run left queued. Then, exactly where Pelican would empty the output
+  folder (``DELETE_OUTPUT_DIRECTORY``, the folder exists, and it does not hold the content),
+  it renames each old entry into one hidden folder made inside the output, queues that folder
+  for deletion, and lets Pelican's own ``clean_output_dir`` deal with whatever was not moved
+  (symbolic links, sockets: Pelican's rules and messages), ``OUTPUT_RETENTION`` kept as Pelican
+  keeps it. Nothing outside the output folder is touched; Pelican's own emptying is switched off
+  for this run only, and the switch is put back at ``get_writer``.
+* :func:`background_writer` (``get_writer``): :class:`BackgroundWriter`, unless another plugin
+  brings its own writer, or listens to ``content_written``/``feed_written`` (it may read the
+  file as soon as it hears of it): then Pelican's writer, writing inline, is used.
+* :func:`finish_writes` (``page_writer_finalized``, before Pelican's static files look at the
+  output; and first thing at ``finalized``, before the sitemap, the cards and Pagefind read
+  it): waits for every queued write. A write that failed stops the build with one line naming
+  the file (:class:`OutputWriteFailed`); old output that could not be deleted is logged as an
+  error, as Pelican logs it (``make html`` fails on it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import tempfile
+import weakref
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from pelican import signals
+from pelican.utils import clean_output_dir
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from ..console import announce
+from .file_worker import FileWorker, Problem, WriteFailed
+
+__all__ = [
+    "TRASH_PREFIX",
+    "BackgroundWriter",
+    "OutputWriteFailed",
+    "active_writer",
+    "background_writer",
+    "clear_old_output",
+    "finish_writes",
+    "write_output_file",
+]
+
+log = logging.getLogger(__name__)
+
+#: The hidden folder, inside the output, that the previous output is moved into.
+TRASH_PREFIX = ".tweetorials-old-output-"
+
+
+class OutputWriteFailed(SystemExit):
+    """A file of the site could not be written. A ``SystemExit`` as :class:`.plugin.BuildRefused`
+    is: the line printed says everything, and Pelican would add a traceback to an exception."""
+
+    exitcode = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(self.exitcode)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class _Build:
+    """One output folder's worker, and the writer of the run using it."""
+
+    files: FileWorker
+    writer: BackgroundWriter | None = None
+
+
+_builds: dict[str, _Build] = {}  # by the output folder's real path
+# Pelican's DELETE_OUTPUT_DIRECTORY decision for each Pelican object, as it was before this
+# module switched the object's own flag off for a run.
+_deletes_output: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _build(output_path: str) -> _Build:
+    key = os.path.realpath(output_path)
+    build = _builds.get(key)
+    if build is None:
+        build = _builds[key] = _Build(FileWorker())
+    return build
+
+
+class BackgroundWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
+    """Pelican's ``Writer``, whose files are written by the background thread.
+
+    Pelican renders a page, then writes it through :meth:`_open_w`; here ``_open_w`` keeps
+    Pelican's bookkeeping (a file written twice fails unless overriding, once) and returns an
+    in-memory file that, once closed, hands its text to the thread.
+    """
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        build = _build(output_path)
+        build.writer = self
+        self._files = build.files
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> io.StringIO:
+        """Pelican 4.12's ``Writer._open_w`` check for check and message for message; only
+        the ``open`` at its end is replaced."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            log.info('Skipping "%s", not overwriting', filename)
+            filename = os.devnull
+        elif filename in self._written_files:
+            if override:
+                log.info('Overwriting "%s"', filename)
+            else:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already '
+                    "written to it previously (set `override=True` if intended)"
+                )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _PendingText(self, filename, encoding)
+
+    def write_bytes(self, path: str, data: bytes) -> None:
+        """Queue ``data`` for ``path`` (its folder made when missing); a failed write stops
+        the build here or at :func:`finish_writes`."""
+        try:
+            self._files.write(path, data)
+        except WriteFailed as exc:
+            raise _stopped(exc) from None
+
+
+class _PendingText(io.StringIO):
+    """The file Pelican writes a page or feed into: text kept until closed, then encoded as
+    ``open(path, "w", encoding=...)`` would and queued. ``/dev/null`` (Pelican's "skip this
+    one") and a file whose writing raised are dropped."""
+
+    def __init__(self, writer: BackgroundWriter, path: str, encoding: str) -> None:
+        super().__init__()
+        self._writer = writer
+        self._path = path
+        self._encoding = encoding
+        self._keep = path != os.devnull
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self._keep = False
+        self.close()
+
+    def close(self) -> None:
+        if self._keep and not self.closed:
+            self._keep = False  # once, even if queueing raises and the object is collected
+            text = self.getvalue()
+            if os.linesep != "\n":  # text mode's newline translation
+                text = text.replace("\n", os.linesep)
+            self._writer.write_bytes(self._path, text.encode(self._encoding))
+        super().close()
+
+
+def write_output_file(writer: Any, path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` in the output through ``writer`` when it is a
+    :class:`BackgroundWriter`, else at once (another plugin's writer is in charge)."""
+    if isinstance(writer, BackgroundWriter):
+        writer.write_bytes(path, data)
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def active_writer(output_path: str) -> BackgroundWriter | None:
+    """The :class:`BackgroundWriter` of the run writing ``output_path``, if there is one."""
+    build = _builds.get(os.path.realpath(output_path))
+    return build.writer if build is not None else None
+
+
+def clear_old_output(pelican: Any) -> None:
+    """Settle what an earlier run left queued, then move the old output aside (see the module
+    docstring); returns nothing, so Pelican adds no generator."""
+    build = _build(pelican.output_path)
+    build.writer = None
+    build.files.finish(forget_failure=True)  # that run has failed already, and said so
+    if not _pelican_would_clean(pelican):
+        return
+    output = pelican.output_path
+    try:
+        trash = tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=output)
+    except OSError:
+        return  # an output folder we cannot write to: Pelican's own cleaning reports it
+    kept = [*pelican.output_retention, os.path.basename(trash)]
+    with os.scandir(output) as listing:
+        entries = list(listing)
+    for entry in entries:
+        if any(entry.name == name for name in kept) or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
+            # On failure it stays: clean_output_dir below deletes it, or says why it cannot.
+            with contextlib.suppress(OSError):
+                os.rename(entry.path, os.path.join(trash, entry.name))
+    clean_output_dir(output, kept)
+    pelican.delete_outputdir = False  # emptied; back to the configured value at get_writer
+    build.files.remove_tree(trash)
+
+
+def _pelican_would_clean(pelican: Any) -> bool:
+    """Pelican's own condition (``Pelican.run``), on its value before this module touched it:
+    asked to, and the output folder is not a parent of the content; plus the folder exists
+    (else Pelican's ``clean_output_dir`` has its own answer and keeps it)."""
+    wanted = _deletes_output.setdefault(pelican, bool(pelican.delete_outputdir))
+    output = os.path.realpath(pelican.output_path)
+    holds_content = os.path.commonpath([output]) == os.path.commonpath(
+        [output, os.path.realpath(pelican.path)]
+    )
+    return wanted and not holds_content and os.path.isdir(pelican.output_path)
+
+
+def background_writer(pelican: Any) -> type[BackgroundWriter] | None:
+    """``get_writer``: the writer class for this run (None: Pelican's own writer)."""
+    if pelican in _deletes_output:
+        pelican.delete_outputdir = _deletes_output[pelican]
+    if (
+        len(signals.get_writer.receivers) > 1
+        or signals.content_written.receivers
+        or signals.feed_written.receivers
+    ):
+        return None
+    return BackgroundWriter
+
+
+def finish_writes(output_path: str, *, last: bool) -> None:
+    """Wait for every queued write into ``output_path``; stop the build if one failed.
+    ``last``: the run is over (``finalized``), so its writer is forgotten."""
+    key = os.path.realpath(output_path)
+    build = _builds.get(key)
+    if build is None:
+        return
+    if last:
+        del _builds[key]
+    try:
+        problems = build.files.finish()
+    except WriteFailed as exc:
+        raise _stopped(exc) from None
+    _report_undeleted(problems)
+
+
+def _report_undeleted(problems: list[Problem]) -> None:
+    for problem in problems:
+        log.error("could not delete %s (old output): %s", problem.path, problem.reason)
+
+
+def _stopped(exc: WriteFailed) -> OutputWriteFailed:
+    message = f"build failed: {exc}"
+    announce(message)
+    return OutputWriteFailed(message)

@@ -1,0 +1,243 @@
+"""The site's files are written on a background thread (render/output_writer.py): the output
+must be exactly what Pelican writing inline gives, a failed write must stop the build naming
+the file, whatever reads the output at the end must see every file, and no build, good or
+failed, may leave the thread running.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tweetorials.render import citation_files, file_worker, output_writer, plugin, search, sitemap
+
+from .conftest import copy_site, run_pelican
+from .conftest import pelican_for as pelican_with_search
+
+THREAD = "the-anion-gap-built-from-scratch"  # a sample thread
+
+
+def pelican_for(root: Path, output: Path, **overrides: object) -> Any:
+    """Search off unless asked: Pagefind's index differs from one run to the next by itself."""
+    return pelican_with_search(root, output, **{"TWEETORIALS_SEARCH": False, **overrides})
+
+
+def tree(output: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``output``."""
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes() if path.is_file() else None
+        for path in sorted(output.rglob("*"))
+    }
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == file_worker.THREAD_NAME]
+
+
+def no_writer_thread_within(seconds: float) -> bool:
+    """A failed build's thread ends once it has been idle for LINGER_SECONDS."""
+    deadline = time.monotonic() + seconds
+    while writer_threads() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not writer_threads()
+
+
+@contextmanager
+def inline_writes() -> Iterator[None]:
+    """Pelican as it is without this module: its own writer, its own emptying of the output,
+    the citation files written in one go (Pelican() re-registers the plugin: call this after
+    making the Pelican object)."""
+    from pelican import signals
+
+    hooks = (
+        (signals.get_generators, output_writer.clear_old_output),
+        (signals.get_writer, output_writer.background_writer),
+        (signals.article_generator_write_article, citation_files.write_thread_citation_files),
+    )
+    for signal, receiver in hooks:
+        signal.disconnect(receiver)
+    try:
+        yield
+    finally:
+        for signal, receiver in hooks:
+            signal.connect(receiver)
+
+
+@pytest.fixture
+def slow_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the thread lag well behind the renderer, so reading the output too early shows."""
+    write = file_worker._write_file
+
+    def slow(path: str, data: bytes) -> None:
+        time.sleep(0.004)
+        write(path, data)
+
+    monkeypatch.setattr(file_worker, "_write_file", slow)
+
+
+def test_output_is_byte_for_byte_what_inline_writing_gives(tmp_path: Path) -> None:
+    background = copy_site(_folder(tmp_path / "background"))
+    inline = copy_site(_folder(tmp_path / "inline"))
+    for _ in range(2):  # into an empty folder, then over the previous build
+        pelican_for(background, background / "output").run()
+        assert not writer_threads()
+        pelican = pelican_for(inline, inline / "output")
+        with inline_writes():
+            pelican.run()
+        made = tree(background / "output")
+        assert made == tree(inline / "output")
+        assert f"threads/{THREAD}/citation.ris" in made
+        assert any(name.startswith("feeds/") for name in made)
+        assert not [name for name in made if output_writer.TRASH_PREFIX in name]
+
+
+def test_what_reads_the_output_at_the_end_sees_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_writes: None
+) -> None:
+    site = copy_site(tmp_path)
+    output = site / "output"
+    seen: dict[str, set[str]] = {}
+
+    def spy(name: str, real: Any) -> Any:
+        def read_output(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = set(tree(output))
+            return real(*args, **kwargs)
+
+        return read_output
+
+    monkeypatch.setattr(plugin, "copy_cards", spy("cards", plugin.copy_cards))
+    monkeypatch.setattr(
+        sitemap, "write_sitemap_and_robots", spy("sitemap", sitemap.write_sitemap_and_robots)
+    )
+    monkeypatch.setattr(search, "index_site", spy("search", lambda out: out / "pagefind"))
+    pelican_for(site, output, TWEETORIALS_SEARCH=True).run()
+    final = set(tree(output))
+    assert seen["cards"] == {n for n in final if not n.startswith("cards") and n not in _SITE_FILES}
+    assert seen["sitemap"] == final - _SITE_FILES
+    assert seen["search"] == final
+    assert not writer_threads()
+
+
+_SITE_FILES = {"sitemap.xml", "robots.txt"}
+
+
+@pytest.mark.parametrize("blocked", ["index.html", "citation.bib"])
+def test_a_file_that_cannot_be_written_fails_the_build_in_one_line(
+    tmp_path: Path, blocked: str
+) -> None:
+    site = copy_site(tmp_path)
+    with (site / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nOUTPUT_RETENTION = ["threads"]\n')  # so the obstacle survives the emptying
+    obstacle = site / "output" / "threads" / THREAD / blocked
+    obstacle.mkdir(parents=True)
+    done = run_pelican(site, TWEETORIALS_SEARCH="false")
+    assert done.returncode == 1
+    said = [line for line in done.stderr.splitlines() if "cannot write" in line]
+    assert said == [f"tweetorials: build failed: cannot write {obstacle}: Is a directory"], (
+        done.stderr
+    )
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (site / "output" / "sitemap.xml").exists()  # nothing read a half-written site
+
+
+def test_a_failed_write_leaves_no_thread_and_the_next_build_works(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    output = site / "output"
+    obstacle = output / "threads" / THREAD / "citation.json"
+    obstacle.mkdir(parents=True)
+    with pytest.raises(output_writer.OutputWriteFailed) as failed:
+        pelican_for(site, output, OUTPUT_RETENTION=["threads"]).run()
+    assert failed.value.code == 1
+    assert str(obstacle) in str(failed.value)
+    assert not writer_threads()
+    obstacle.rmdir()
+    pelican_for(site, output).run()
+    assert (obstacle.parent / "citation.json").is_file()
+    assert (output / "sitemap.xml").is_file()
+
+
+def test_a_build_failing_elsewhere_leaves_no_thread_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = copy_site(tmp_path)
+    pelican = pelican_for(site, site / "output")
+    from pelican import signals
+
+    written: list[Any] = []
+
+    def template_breaks(generator: Any, content: Any) -> None:
+        written.append(content)
+        if len(written) == 3:
+            raise RuntimeError("a template went wrong")
+
+    signals.article_generator_write_article.connect(template_breaks)
+    try:
+        with pytest.raises(RuntimeError, match="a template went wrong"):
+            pelican.run()
+    finally:
+        signals.article_generator_write_article.disconnect(template_breaks)
+    assert no_writer_thread_within(2.0)
+    # What was queued before the failure was written, as inline writing would have.
+    assert (site / "output" / Path(written[0].save_as)).is_file()
+
+
+def test_rebuilds_of_one_pelican_object_empty_the_output_each_time(tmp_path: Path) -> None:
+    """``pelican -r`` runs the same Pelican object again: the old output goes every time,
+    OUTPUT_RETENTION is kept, and Pelican's own switch ends each run as configured."""
+    site = copy_site(tmp_path)
+    output = site / "output"
+    pelican = pelican_for(site, output, OUTPUT_RETENTION=["keep.txt"])
+    pelican.run()
+    first = tree(output)
+    for _ in range(2):
+        (output / "stale.html").write_text("old", encoding="utf-8")
+        (output / "threads" / "gone").mkdir()
+        (output / "keep.txt").write_text("kept", encoding="utf-8")
+        pelican.run()
+        assert pelican.delete_outputdir is True
+        assert tree(output) == {**first, "keep.txt": b"kept"}
+
+
+def test_the_old_output_is_left_alone_when_pelican_would_leave_it(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    output = site / "output"
+    output.mkdir()
+    (output / "stale.html").write_text("old", encoding="utf-8")
+    pelican_for(site, output, DELETE_OUTPUT_DIRECTORY=False).run()
+    assert (output / "stale.html").read_text(encoding="utf-8") == "old"
+
+
+def test_an_output_folder_that_holds_the_content_is_never_emptied(tmp_path: Path) -> None:
+    site = copy_site(_folder(tmp_path / "site"))
+    (site / "notes.txt").write_text("mine", encoding="utf-8")
+    pelican_for(site, site).run()  # output = the site folder, the content inside it
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (site / "content" / "threads").is_dir()
+    assert (site / "index.html").is_file()
+
+
+def test_links_in_the_output_are_removed_without_touching_what_they_point_to(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(_folder(tmp_path / "site"))
+    elsewhere = _folder(tmp_path / "elsewhere")
+    (elsewhere / "precious.txt").write_text("keep me", encoding="utf-8")
+    output = _folder(site / "output")
+    (output / "link-to-file").symlink_to(elsewhere / "precious.txt")
+    (output / "sub").mkdir()
+    (output / "sub" / "link-to-folder").symlink_to(elsewhere, target_is_directory=True)
+    pelican_for(site, output).run()
+    assert (elsewhere / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert not os.path.lexists(output / "link-to-file")
+    assert not os.path.lexists(output / "sub")
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path

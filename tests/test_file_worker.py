@@ -1,0 +1,161 @@
+"""The background file worker (render/file_worker.py) and Pelican's writer built on it
+(render/output_writer.py), piece by piece."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pelican.writers import FileOverwriteFailedError, Writer
+from tweetorials.render import file_worker
+from tweetorials.render.file_worker import FileWorker, WriteFailed
+from tweetorials.render.output_writer import BackgroundWriter, OutputWriteFailed, finish_writes
+
+
+def test_writes_land_in_order_with_their_folders_made(tmp_path: Path) -> None:
+    files = FileWorker()
+    for n in range(50):
+        files.write(str(tmp_path / "a" / str(n % 5) / "f.txt"), f"{n}\r\n".encode())
+    files.write(str(tmp_path / "top.txt"), b"x")
+    assert files.finish() == []
+    for folder in range(5):
+        assert (
+            tmp_path / "a" / str(folder) / "f.txt"
+        ).read_bytes() == f"{45 + folder}\r\n".encode()
+    assert (tmp_path / "top.txt").read_bytes() == b"x"
+    assert not files.running
+
+
+def test_pending_text_never_exceeds_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    write = file_worker._write_file
+
+    def held(path: str, data: bytes) -> None:
+        gate.wait(5)
+        write(path, data)
+
+    monkeypatch.setattr(file_worker, "_write_file", held)
+    files = FileWorker(max_bytes=10)
+    given: list[int] = []
+
+    def produce() -> None:
+        for n in range(6):
+            files.write(str(tmp_path / f"{n}.txt"), b"12345")
+            given.append(n)
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    time.sleep(0.3)
+    assert given == [0, 1]  # 10 bytes waiting: the third write waits for room
+    gate.set()
+    producer.join(5)
+    assert given == list(range(6))
+    files.finish()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.txt" for n in range(6)]
+
+
+def test_a_failed_write_stops_later_ones_and_is_raised_with_its_path(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    files = FileWorker()
+    files.write(str(tmp_path / "before.txt"), b"1")
+    files.write(str(tmp_path / "taken"), b"2")
+    with pytest.raises(WriteFailed) as failed:
+        for n in range(1000):  # the producer hears of it at a later write at the latest
+            files.write(str(tmp_path / f"after-{n}.txt"), b"3")
+        files.finish()
+    assert str(failed.value) == f"cannot write {tmp_path / 'taken'}: Is a directory"
+    assert (tmp_path / "before.txt").is_file()
+    assert not (tmp_path / "after-999.txt").exists()
+    assert not files.running
+    files.write(str(tmp_path / "next-build.txt"), b"4")  # the failure was reported once
+    assert files.finish() == []
+
+
+def test_an_unexpected_exception_on_the_thread_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: str, data: bytes) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(file_worker, "_write_file", broken)
+    files = FileWorker()
+    files.write(str(tmp_path / "x.txt"), b"x")
+    with pytest.raises(WriteFailed, match="ValueError: a bug"):
+        files.finish()
+
+
+def test_an_idle_thread_ends_by_itself(tmp_path: Path) -> None:
+    files = FileWorker(linger=0.05)
+    files.write(str(tmp_path / "x.txt"), b"x")
+    deadline = time.monotonic() + 2
+    while files.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not files.running
+    files.write(str(tmp_path / "y.txt"), b"y")  # and a new one starts for the next job
+    assert files.finish() == []
+    assert (tmp_path / "y.txt").is_file()
+
+
+def test_removing_a_tree_reports_what_stayed(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    (old / "a" / "b").mkdir(parents=True)
+    (old / "a" / "b" / "f.html").write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("k", encoding="utf-8")
+    (old / "link").symlink_to(outside, target_is_directory=True)
+    files = FileWorker()
+    files.remove_tree(str(old))
+    files.remove_tree(str(tmp_path / "never-was"))
+    problems = files.finish()
+    assert not old.exists()
+    assert (outside / "keep.txt").is_file()
+    assert [p.path for p in problems] == [str(tmp_path / "never-was")]
+
+
+def _outcomes(writer: Any, path: str, steps: list[bool]) -> list[str]:
+    """What each ``_open_w`` with ``override`` in ``steps`` does, through ``writer``."""
+    said = []
+    for n, override in enumerate(steps):
+        try:
+            with writer._open_w(path, "utf-8", override=override) as handle:
+                handle.write(f"text {n}\n")
+            said.append("written")
+        except FileOverwriteFailedError as exc:
+            said.append(str(exc))
+    return said
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [[False, False], [False, True, False, True], [True, False, True], [True, True], [False]],
+)
+def test_the_writer_keeps_pelicans_overwrite_rules(tmp_path: Path, steps: list[bool]) -> None:
+    theirs = Writer(str(tmp_path / "pelican"), settings={})
+    ours = BackgroundWriter(str(tmp_path / "ours"), settings={})
+    (tmp_path / "pelican").mkdir()
+    pelican_said = _outcomes(theirs, str(tmp_path / "pelican" / "page.html"), steps)
+    our_said = _outcomes(ours, str(tmp_path / "ours" / "page.html"), steps)
+    finish_writes(str(tmp_path / "ours"), last=True)
+    assert our_said == [s.replace("/pelican/", "/ours/") for s in pelican_said]
+    assert (tmp_path / "ours" / "page.html").read_bytes() == (
+        tmp_path / "pelican" / "page.html"
+    ).read_bytes()
+
+
+def test_the_writer_stops_the_build_on_a_failed_write(tmp_path: Path) -> None:
+    ours = BackgroundWriter(str(tmp_path), settings={})
+    (tmp_path / "page.html").mkdir()
+    with ours._open_w(str(tmp_path / "page.html"), "utf-8") as handle:
+        handle.write("<p>x</p>")
+    with pytest.raises(OutputWriteFailed) as stopped:
+        finish_writes(str(tmp_path), last=True)
+    assert stopped.value.code == 1
+    assert (
+        str(stopped.value) == f"build failed: cannot write {tmp_path / 'page.html'}: Is a directory"
+    )
