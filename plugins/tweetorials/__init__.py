@@ -24,7 +24,17 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     from pelican import signals
 
-    from .render import citation_files, enrich, feeds, fragments, output_writer, plugin
+    # search and sitemap run from _finish_build: imported now so a broken one stops registration.
+    from .render import (  # noqa: F401
+        citation_files,
+        enrich,
+        feeds,
+        fragments,
+        output_writer,
+        plugin,
+        search,
+        sitemap,
+    )
 
     signals.initialized.connect(_check_then_fetch)
     signals.generator_init.connect(fragments.add_render_once)
