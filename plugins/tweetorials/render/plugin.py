@@ -45,7 +45,7 @@ from ..media.card_batch import CardBatch, CardInputs, draw_all
 from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
-from .references import find_references
+from .references import find_references, forget_links
 from .thread_article import ThreadArticle
 from .view import ThreadView, build_view
 
@@ -276,11 +276,12 @@ def inject_threads(generator: Any) -> None:
         )
         article = _make_article(generator, view, used_slugs, _date(state, view))
         view.extra.references = find_references(thread)
-        view.release_post_text()  # the body is HTML now: see ThreadView.release_post_text
+        view.release_posts()  # the body is HTML now: see ThreadView.release_posts
         cards_drawn += _card(state, state.card_batch, view, article.slug)
         generator.articles.append(article)
         state.views.append(view)
     state.card_batch.start()  # drawn while Pelican writes the pages; collected by copy_cards
+    forget_links()  # every thread's references are found
 
     generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
     # Pagefind keeps one index per page language; the search page merges the others in.

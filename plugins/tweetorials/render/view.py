@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import markdown
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MediaView",
     "PostView",
+    "ReleasedPosts",
     "ThreadExtras",
     "ThreadView",
     "build_view",
@@ -95,7 +98,7 @@ class ThreadView:
     thread: Thread
     title: str
     specialties: list[Specialty]
-    posts: list[PostView]
+    posts: Sequence[PostView]  # a ReleasedPosts once the page body is made
     posted: dt.datetime | None
     archived: dt.datetime | None
     words: int
@@ -145,20 +148,68 @@ class ThreadView:
         """All the posts' text, for search snippets and social cards."""
         return "\n\n".join(p.post.text for p in self.posts)
 
-    def release_post_text(self) -> None:
-        """Forget the posts' text and HTML once the page body and the references have been
-        made from them, keeping the posts up to the first with text (it names the thread in
-        citations and summaries), their number and their statuses.
+    def release_posts(self) -> None:
+        """Forget the posts once the page body (``article.content``: the page, the feed entry,
+        what search indexes) and the references have been made from them.
 
-        The body is HTML by then (``article.content``: the page, the feed entry, what search
-        indexes), and the page template reads only how many posts there are and which are
-        gone. A 1,000-thread build then never holds every thread's text twice.
+        What the page and the listings still read of them stays: how many there are and which
+        are gone (``posts|length``, :attr:`missing_posts`), the posts that carry a Community
+        Note (:attr:`noted_posts`) and the first post with text, which names the thread in
+        citations. Their text is dropped all the same except for that first post. The other
+        posts, their images and the snapshot's own copies of them are let go, so a
+        1,000-thread build holds its threads' posts once, as page bodies, and not three
+        times over (snapshot, view and HTML).
         """
-        kept = next((i for i, p in enumerate(self.posts) if p.post.text.strip()), 0)
-        for post_view in self.posts[kept + 1 :]:
-            for post in (post_view.post, post_view.post.quote):
-                if post is not None:
-                    post.text = post.html = ""
+        first = next((i for i, p in enumerate(self.posts) if p.post.text.strip()), 0)
+        kept: dict[int, PostView] = {}
+        for i, post_view in enumerate(self.posts):
+            post = post_view.post
+            if i != first and post.community_note is None:
+                continue
+            kept[i] = post_view
+            if i == first:
+                continue
+            for inner in (post, post.quote):
+                if inner is not None:
+                    inner.text = inner.html = ""
+        statuses = tuple(p.post.status for p in self.posts)
+        self.posts = ReleasedPosts(statuses, kept)
+        self.thread.posts = [p.post for p in kept.values()]
+
+
+class ReleasedPosts(Sequence[PostView]):
+    """A thread's posts after :meth:`ThreadView.release_posts`: the posts it kept, and for the
+    others a stand-in that knows only its number and its status (no text, images or link)."""
+
+    __slots__ = ("_kept", "_statuses")
+
+    def __init__(self, statuses: tuple[str, ...], kept: dict[int, PostView]) -> None:
+        self._statuses = statuses
+        self._kept = kept
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+    @overload
+    def __getitem__(self, index: int) -> PostView: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PostView]: ...
+    def __getitem__(self, index: int | slice) -> PostView | list[PostView]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        kept = self._kept.get(index)
+        if kept is not None:
+            return kept
+        status = self._statuses[index]  # IndexError past the end, as a list
+        return PostView(post=_released_post(status), number=index + 1, media=[])
+
+
+@cache
+def _released_post(status: str) -> Post:
+    """The stand-in for a released post (one per status, shared: nothing writes to it)."""
+    return Post(id="", url="", created_at=None, text="", html="", status=status)
 
 
 def build_view(
