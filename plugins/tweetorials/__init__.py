@@ -46,7 +46,9 @@ def register() -> None:
     # Reader extras (references, citations, neighbours, metadata), then site-wide files.
     signals.article_generator_finalized.connect(enrich.enrich_threads)
     signals.article_generator_write_article.connect(citation_files.write_thread_citation_files)
+    signals.article_generator_write_article.connect(enrich.forget_written_meta)
     signals.article_writer_finalized.connect(enrich.write_citation_files)
+    signals.article_writer_finalized.connect(enrich.forget_last_meta)
     signals.feed_generated.connect(feeds.fix_feed_items)
     signals.page_writer_finalized.connect(_finish_writes_before_static_files)
     signals.finalized.connect(_finish_build)

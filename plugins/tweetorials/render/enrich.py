@@ -8,7 +8,8 @@ out. Everything lands in ``view.extra`` (``view = article.tweetorial``):
 ``citation``    :class:`~.citation_files.CitationView` (AMA text, BibTeX, RIS, CSL-JSON,
                 Highwire tags, and where the files are written)
 ``prevnext``    :class:`Neighbours` within the thread's first specialty
-``meta``        :class:`~.structured_data.PageMeta` (canonical URL, description, JSON-LD, card)
+``meta``        :class:`~.structured_data.PageMeta` (canonical URL, description, JSON-LD, card),
+                made when the page is written and let go after it (:func:`forget_written_meta`)
 
 The home and specialty pages' JSON-LD (:mod:`.site_jsonld`) is put in the context too.
 
@@ -19,7 +20,9 @@ writes each thread's citation files beside its ``index.html`` and one CSL-JSON p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +38,8 @@ __all__ = [
     "CitationView",
     "Neighbours",
     "enrich_threads",
+    "forget_last_meta",
+    "forget_written_meta",
     "write_citation_files",
 ]
 
@@ -76,7 +81,7 @@ def enrich_threads(generator: Any) -> None:
             accessed=view.extra.archived_on,
             settings=settings,
         )
-        view.extra.meta = _page_meta(view, article, site, settings)
+        view.extra.make_meta = functools.partial(_page_meta, view, article, site, settings)
         archived_on = view.extra.archived_on
         feed_text[article.url] = FeedText(
             view.title,
@@ -87,6 +92,28 @@ def enrich_threads(generator: Any) -> None:
         lastmod[article.save_as] = archived_on or article.date
     _link_neighbours(threads, settings)
     generator.context[SITE_JSONLD_KEY] = _site_jsonld(threads, settings, site)
+
+
+#: The thread article whose page each generator wrote last (see :func:`forget_written_meta`).
+_last_written: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def forget_written_meta(generator: Any, content: Any) -> None:
+    """``article_generator_write_article``, sent before each article's page is rendered: the
+    page before it is written, so its head (JSON-LD: about 4 KB a thread) can go."""
+    _forget_meta(_last_written.get(generator))
+    _last_written[generator] = content
+
+
+def forget_last_meta(generator: Any, writer: Any) -> None:
+    """``article_writer_finalized``: the last page is written too."""
+    _forget_meta(_last_written.pop(generator, None))
+
+
+def _forget_meta(article: Any) -> None:
+    view: ThreadView | None = getattr(article, "tweetorial", None)
+    if view is not None:
+        view.extra.forget_meta()
 
 
 def _page_meta(

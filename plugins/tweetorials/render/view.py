@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -88,8 +88,31 @@ class ThreadExtras:
     # When it was archived; a hand-written copy's catalog date stands in (render.enrich).
     archived_on: dt.datetime | None = None
     citation: CitationView | None = None  # (render.enrich)
-    meta: PageMeta | None = None  # canonical URL, description, JSON-LD (render.enrich)
     prevnext: Neighbours | None = None  # (render.enrich)
+    #: Makes :attr:`meta` (render.enrich), so that it exists only while the page is written.
+    make_meta: Callable[[], PageMeta] | None = None
+    _meta: PageMeta | None = field(default=None, repr=False)
+
+    @property
+    def meta(self) -> PageMeta | None:
+        """Canonical URL, description, JSON-LD: the page's head, read by the page alone.
+
+        Made when first read and kept until :meth:`forget_meta`, which the build calls once
+        the page is written: a 1,000-thread build never holds every page's JSON-LD at once.
+        Made again, the same, if read after that.
+        """
+        if self._meta is None and self.make_meta is not None:
+            self._meta = self.make_meta()
+        return self._meta
+
+    @meta.setter
+    def meta(self, value: PageMeta | None) -> None:
+        self._meta = value
+
+    def forget_meta(self) -> None:
+        """Let go of :attr:`meta` when it can be made again."""
+        if self.make_meta is not None:
+            self._meta = None
 
 
 @dataclass
