@@ -27,6 +27,7 @@ def register() -> None:
     # search and sitemap run from _finish_build: imported now so a broken one stops registration.
     from .render import (  # noqa: F401
         citation_files,
+        collector,
         enrich,
         feeds,
         fragments,
@@ -36,6 +37,8 @@ def register() -> None:
         sitemap,
     )
 
+    # No full garbage collection while the build runs (render/collector.py says why).
+    signals.initialized.connect(collector.hold_full_collections)
     signals.initialized.connect(_check_then_fetch)
     signals.generator_init.connect(fragments.add_render_once)
     # Files are written on a background thread; the old output is deleted there too.
@@ -52,6 +55,7 @@ def register() -> None:
     signals.feed_generated.connect(feeds.fix_feed_items)
     signals.page_writer_finalized.connect(_finish_writes_before_static_files)
     signals.finalized.connect(_finish_build)
+    signals.finalized.connect(collector.resume_full_collections)  # after the last step
 
 
 def _finish_writes_before_static_files(generator: Any, writer: Any) -> None:
