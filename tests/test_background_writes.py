@@ -7,6 +7,7 @@ failed, may leave the thread running.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -28,10 +29,13 @@ def pelican_for(root: Path, output: Path, **overrides: object) -> Any:
     return pelican_with_search(root, output, **{"TWEETORIALS_SEARCH": False, **overrides})
 
 
-def tree(output: Path) -> dict[str, bytes | None]:
-    """Every file (its bytes) and folder (None) under ``output``."""
+def tree(output: Path) -> dict[str, tuple[bytes | None, int]]:
+    """Every file (its bytes) and folder (None) under ``output``, with its permissions."""
     return {
-        path.relative_to(output).as_posix(): path.read_bytes() if path.is_file() else None
+        path.relative_to(output).as_posix(): (
+            path.read_bytes() if path.is_file() else None,
+            stat.S_IMODE(path.lstat().st_mode),
+        )
         for path in sorted(output.rglob("*"))
     }
 
@@ -201,7 +205,7 @@ def test_rebuilds_of_one_pelican_object_empty_the_output_each_time(tmp_path: Pat
         (output / "keep.txt").write_text("kept", encoding="utf-8")
         pelican.run()
         assert pelican.delete_outputdir is True
-        assert tree(output) == {**first, "keep.txt": b"kept"}
+        assert tree(output) == {**first, "keep.txt": (b"kept", first["index.html"][1])}
 
 
 def test_the_old_output_is_left_alone_when_pelican_would_leave_it(tmp_path: Path) -> None:
@@ -241,3 +245,27 @@ def test_links_in_the_output_are_removed_without_touching_what_they_point_to(
 def _folder(path: Path) -> Path:
     path.mkdir(parents=True)
     return path
+
+
+def test_old_files_are_reused_only_where_nothing_else_can_change(tmp_path: Path) -> None:
+    """Rebuilding over an old output takes back its files (overwriting is cheaper than
+    creating), never one that is a link to something else or has other permissions."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    folder = output / "threads" / THREAD
+    untouched = os.stat(folder / "citation.json").st_ino
+    linked, pointed = tmp_path / "linked.html", tmp_path / "pointed.ris"
+    linked.write_text("mine", encoding="utf-8")
+    pointed.write_text("mine too", encoding="utf-8")
+    (folder / "index.html").unlink()
+    os.link(linked, folder / "index.html")
+    (folder / "citation.ris").unlink()
+    (folder / "citation.ris").symlink_to(pointed)
+    (folder / "citation.bib").chmod(0o600)
+    pelican_for(site, output).run()
+    assert tree(output) == first
+    assert linked.read_text(encoding="utf-8") == "mine"
+    assert pointed.read_text(encoding="utf-8") == "mine too"
+    assert os.stat(folder / "citation.json").st_ino == untouched  # taken back, not created

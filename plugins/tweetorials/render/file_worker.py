@@ -18,6 +18,12 @@ What it promises:
   at its next :meth:`FileWorker.write` or at :meth:`FileWorker.finish`, both of which raise
   :class:`WriteFailed` naming the file. Nothing is logged on the thread (Pelican's
   ``--fatal errors`` logger raises where it is called, which on a thread would be lost).
+* **Old files reused.** Rebuilding over a previous output, the build can hand the old files
+  to the worker (:meth:`FileWorker.reuse_files_from`): a file written again is first renamed
+  back from the old output and then overwritten, which costs the kernel a third of creating
+  it (0.2 ms against 0.65 ms here). Only a regular file with one link, owned by this user and
+  with the mode a new file would get, is taken; anything else is left to be deleted, so
+  reusing changes nothing in the output, only the cost.
 * **No thread left behind.** The thread starts on demand and ends at :meth:`FileWorker.finish`,
   or by itself after :data:`LINGER_SECONDS` without work, so a build that fails half way (a
   template error) leaves no thread running once the jobs already given are done.
@@ -27,8 +33,10 @@ Nothing here knows Pelican: :mod:`.output_writer` connects it to the build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import sys
 import threading
 from collections import deque
@@ -90,6 +98,44 @@ class _RemoveTree:
 _Job = _Write | _RemoveTree
 
 
+@dataclass(frozen=True)
+class _OldCopies:
+    """The previous output, moved to ``old``, whose files may become ``new``'s again."""
+
+    old: str
+    new: str
+    mode: int  # what a new file gets: 0o666 without the umask
+    uid: int
+
+    def take(self, path: str) -> None:
+        """Rename the old copy of ``path`` into place when it is safe to overwrite (see the
+        module docstring); otherwise leave it, and the write creates a new file."""
+        if not path.startswith(self.new + os.sep):
+            path = os.path.abspath(path)
+            if not path.startswith(self.new + os.sep):
+                return
+        old = self.old + path[len(self.new) :]
+        try:
+            found = os.lstat(old)
+        except OSError:
+            return
+        if not (
+            stat.S_ISREG(found.st_mode)
+            and found.st_nlink == 1
+            and found.st_uid == self.uid
+            and stat.S_IMODE(found.st_mode) == self.mode
+        ) or os.path.lexists(path):
+            return
+        try:
+            os.rename(old, path)
+        except FileNotFoundError:  # its folder is not there yet
+            with contextlib.suppress(OSError):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.rename(old, path)
+        except OSError:
+            return
+
+
 class FileWorker:
     """Writes files and removes folders on one background thread (see the module docstring)."""
 
@@ -110,6 +156,17 @@ class FileWorker:
         self._stopping = False
         self._failure: Problem | None = None
         self._delete_problems: list[Problem] = []
+        self._old_copies: _OldCopies | None = None  # read and cleared by the thread only
+
+    def reuse_files_from(self, old: str, new: str) -> None:
+        """Let later writes into the folder ``new`` take their old copies from the folder
+        ``old`` (the previous output, moved aside), until :meth:`remove_tree` deletes ``old``.
+        Call it while no job is pending (after :meth:`finish`); does nothing where the system
+        has no user ids."""
+        if not hasattr(os, "geteuid"):
+            return
+        mode = 0o666 & ~_umask()
+        self._old_copies = _OldCopies(old.rstrip(os.sep), new.rstrip(os.sep), mode, os.geteuid())
 
     def write(self, path: str, data: bytes) -> None:
         """Write ``data`` to ``path`` (its folder made when missing), after the jobs before.
@@ -191,6 +248,8 @@ class FileWorker:
     def _do(self, job: _Job) -> None:
         """Run one job; every exception becomes a recorded problem (none may vanish here)."""
         if isinstance(job, _RemoveTree):
+            if self._old_copies is not None and job.path.rstrip(os.sep) == self._old_copies.old:
+                self._old_copies = None
             try:
                 problems = _remove_tree(job.path)
             except Exception as exc:
@@ -199,6 +258,8 @@ class FileWorker:
                 self._delete_problems.extend(problems)
             return
         try:
+            if self._old_copies is not None:
+                self._old_copies.take(job.path)
             _write_file(job.path, job.data)
         except Exception as exc:  # an OSError, or anything else: the build must hear of it
             with self._changed:
@@ -228,6 +289,20 @@ def _remove_tree(path: str) -> list[Problem]:
     else:
         shutil.rmtree(path, onerror=lambda _f, p, e: problems.append(Problem(p, _reason(e[1]))))
     return problems
+
+
+def _umask() -> int:
+    """The process's umask: read where Linux shows it, else set and put back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _reason(exc: BaseException) -> str:

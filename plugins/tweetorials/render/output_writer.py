@@ -7,19 +7,21 @@ Handlers, in the order Pelican calls them during a run (``pelican -r`` runs agai
 * :func:`clear_old_output` (``get_generators``, the first signal of every run): first waits for
   anything a failed earlier run left queued. Then, exactly where Pelican would empty the output
   folder (``DELETE_OUTPUT_DIRECTORY``, the folder exists, and it does not hold the content),
-  it renames each old entry into one hidden folder made inside the output, queues that folder
-  for deletion, and lets Pelican's own ``clean_output_dir`` deal with whatever was not moved
-  (symbolic links, sockets: Pelican's rules and messages), ``OUTPUT_RETENTION`` kept as Pelican
-  keeps it. Nothing outside the output folder is touched; Pelican's own emptying is switched off
+  it renames each old entry into one hidden folder made inside the output, whose files the
+  writes may take back (:meth:`.FileWorker.reuse_files_from`: overwriting a file is much
+  cheaper than creating one) until :func:`finish_writes` deletes the rest on the thread, and
+  lets Pelican's own ``clean_output_dir`` deal with whatever was not moved (symbolic links,
+  sockets: Pelican's rules and messages), ``OUTPUT_RETENTION`` kept as Pelican keeps it. Nothing outside the output folder is touched; Pelican's own emptying is switched off
   for this run only, and the switch is put back at ``get_writer``.
 * :func:`background_writer` (``get_writer``): :class:`BackgroundWriter`, unless another plugin
   brings its own writer, or listens to ``content_written``/``feed_written`` (it may read the
   file as soon as it hears of it): then Pelican's writer, writing inline, is used.
 * :func:`finish_writes` (``page_writer_finalized``, before Pelican's static files look at the
   output; and first thing at ``finalized``, before the sitemap, the cards and Pagefind read
-  it): waits for every queued write. A write that failed stops the build with one line naming
-  the file (:class:`OutputWriteFailed`); old output that could not be deleted is logged as an
-  error, as Pelican logs it (``make html`` fails on it).
+  it): deletes what is left of the old output, then waits for every queued job. A write that
+  failed stops the build with one line naming the file (:class:`OutputWriteFailed`); old
+  output that could not be deleted is logged as an error, as Pelican logs it (``make html``
+  fails on it).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class _Build:
 
     files: FileWorker
     writer: BackgroundWriter | None = None
+    trash: str | None = None  # the previous output, moved aside
 
 
 _builds: dict[str, _Build] = {}  # by the output folder's real path
@@ -194,6 +197,7 @@ def clear_old_output(pelican: Any) -> None:
     docstring); returns nothing, so Pelican adds no generator."""
     build = _build(pelican.output_path)
     build.writer = None
+    build.trash = None  # a failed run's is inside the output: it goes with the rest
     build.files.finish(forget_failure=True)  # that run has failed already, and said so
     if not _pelican_would_clean(pelican):
         return
@@ -214,7 +218,8 @@ def clear_old_output(pelican: Any) -> None:
                 os.rename(entry.path, os.path.join(trash, entry.name))
     clean_output_dir(output, kept)
     pelican.delete_outputdir = False  # emptied; back to the configured value at get_writer
-    build.files.remove_tree(trash)
+    build.files.reuse_files_from(os.path.abspath(trash), os.path.abspath(output))
+    build.trash = trash  # deleted by finish_writes, once no write can reuse a file from it
 
 
 def _pelican_would_clean(pelican: Any) -> bool:
@@ -251,6 +256,9 @@ def finish_writes(output_path: str, *, last: bool) -> None:
         return
     if last:
         del _builds[key]
+    if build.trash is not None:
+        build.files.remove_tree(build.trash)
+        build.trash = None
     try:
         problems = build.files.finish()
     except WriteFailed as exc:
