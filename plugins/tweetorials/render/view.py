@@ -280,11 +280,17 @@ class _LangMarks:
 
 
 _MARKDOWN = markdown.Markdown()
+#: One line of words and prose punctuation, from a letter to something not a space: nothing
+#: Markdown would turn into markup (no ``*_`[]<>&#\\``, no list or heading, no line break).
+_PLAIN_NOTE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?!'’‘“”()/%–—-])*(?<! )")
 
 
 def _note_html(note: str) -> str:
-    """The curator's note as sanitised HTML. One Markdown converter, reset for each note:
-    building a new one per thread costs more than converting a short note."""
+    """The curator's note as sanitised HTML. Most notes are a plain sentence, which Markdown
+    only wraps in ``<p>``: that is done directly (Markdown costs ~75 µs a note). Otherwise
+    one Markdown converter, reset for each note: building one per thread costs more."""
+    if _PLAIN_NOTE.fullmatch(note):
+        return clean_html(f"<p>{note}</p>")
     return clean_html(_MARKDOWN.reset().convert(note))
 
 
