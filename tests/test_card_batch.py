@@ -63,3 +63,30 @@ def test_a_card_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) ->
     batch.start()
     failures = batch.finish()
     assert [where for where, _ in failures] == [str(path)]
+
+
+def test_a_card_the_worker_cannot_write_is_reported(tmp_path: Path) -> None:
+    count = card_batch.POOL_THRESHOLD + 2  # drawn by the worker process
+    batch = CardBatch(tmp_path, workers=2)
+    blocked = tmp_path / inputs(3).file_name("x-3")
+    blocked.mkdir()  # a folder where the card should be written
+    assert sum(batch.need(f"x-{n}", inputs(n))[1] for n in range(count)) == count
+    assert batch._workers  # the cards went to a worker, not this process
+    batch.start()
+    assert [where for where, _ in batch.finish()] == [str(blocked)]
+    assert len([p for p in tmp_path.glob("*.png") if p.is_file()]) == count - 1
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_cards_a_dead_worker_left_are_drawn_here_or_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(card_batch, "BOOT", "import sys; sys.exit(3)")  # dies at once
+    count = card_batch.POOL_THRESHOLD + 40
+    batch = CardBatch(tmp_path, workers=2)
+    paths = [str(batch.need(f"x-{n}", inputs(n))[0]) for n in range(count)]
+    batch.start()
+    failed = {where for where, _ in batch.finish()}
+    drawn = {str(p) for p in tmp_path.glob("*.png")}
+    assert drawn | failed == set(paths)  # no card is silently missing
+    assert not drawn & failed

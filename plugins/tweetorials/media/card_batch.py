@@ -1,42 +1,50 @@
 """The social cards of a whole build: find the missing ones with one folder listing, draw them
-on every core, and remove the cards that older inputs left behind.
+beside the build, and remove the cards that older inputs left behind.
 
 A card is named ``<slug>-<hash>.png`` after everything it shows (:func:`~.cards.card_key`), so
 "is it drawn?" is a name lookup in one listing of the folder, not a ``glob`` or a ``stat`` per
-thread. Drawing is CPU-bound Pillow work, so a cold build of many threads hands the cards to
-worker processes (``python -m tweetorials.media.card_batch JOBS.json``), which draw while
-Pelican writes the pages and are collected before the cards are copied into the site; a
-handful of cards is drawn in the build's own process.
+thread. Drawing is CPU-bound Pillow work, so a cold build of many threads hands the cards to a
+lean worker process (:mod:`.cards_worker`) as soon as enough are missing, while the threads are
+still being read; the worker draws while Pelican writes the pages and is collected before the
+cards are copied into the site. A handful of cards is drawn in the build's own process.
 
-The workers are plain child processes rather than a ``multiprocessing`` pool: a pool would
-fork the build's memory into every worker, or ("spawn") re-run whatever script started
-Pelican. Each worker reads its share of the jobs from a file and prints one line per card it
-could not draw.
+Why a process and not a thread of the build: Pillow holds Python's lock while it lays out and
+rasterises text (a third of a card) and lets go of it a dozen times per card for short steps,
+so a drawing thread takes turns with the build (a cold build took ~6 s longer than the cached
+one with a thread, ~0 s longer with a process). Why one lean worker: each one costs its memory
+on top of the build's (about 25 MB for :mod:`.cards_worker`, 42 MB for a worker importing the
+whole package), and one worker on the second core keeps up with the build on two cores.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+
+import PIL
 
 from ..files import atomic_write_bytes
 from .cards import Specialty, card_key, render_card
+from .cards_worker import BOOT
 
 __all__ = ["CardBatch", "CardInputs", "draw_all", "draw_card_file"]
 
 log = logging.getLogger(__name__)
 
-#: Fewer missing cards than this are drawn in the build's own process: starting a worker costs
-#: about as much as drawing a dozen cards.
+#: Fewer missing cards than this are drawn in the build's own process, at :meth:`CardBatch.start`
+#: (a sample site, a build after a few edits): starting a worker costs about as much as
+#: drawing a dozen cards.
 POOL_THRESHOLD = 24
+#: At most this many worker processes (fewer on a machine with fewer cores than this plus one).
+MAX_WORKERS = 1
 _CARD_NAME = re.compile(r"(?P<slug>.+)-[0-9a-f]{12}\.png")
 
 
@@ -56,7 +64,7 @@ class CardInputs:
 
 
 def draw_card_file(path: str, inputs: CardInputs) -> str:
-    """Draw one card into ``path`` (atomically); a module-level function so a pool can run it."""
+    """Draw one card into ``path`` (atomically)."""
     data = render_card(
         inputs.title, inputs.author_name, inputs.handle, inputs.specialties, inputs.site_name
     )
@@ -67,9 +75,10 @@ def draw_card_file(path: str, inputs: CardInputs) -> str:
 class CardBatch:
     """The cards one build needs, in one folder.
 
-    :meth:`need` says where a thread's card is (drawn or not); :meth:`start` begins drawing the
-    missing ones, on a process pool when there are many; :meth:`finish` waits for them,
-    removes superseded cards of the same threads and returns what could not be drawn.
+    :meth:`need` says where a thread's card is (drawn or not) and hands a missing one to the
+    workers; :meth:`start` says no more cards will come (and draws them itself when there are
+    few); :meth:`finish` waits for them, removes superseded cards of the same threads and
+    returns what could not be drawn.
     """
 
     def __init__(self, folder: Path, *, workers: int | None = None) -> None:
@@ -77,56 +86,70 @@ class CardBatch:
         self.workers = workers or _cores()
         self._present = _listing(folder)
         self._missing: dict[str, tuple[str, CardInputs]] = {}  # file name -> (slug, inputs)
-        self._workers: list[tuple[subprocess.Popen[str], Path]] = []
+        self._waiting: list[tuple[str, CardInputs]] = []  # not handed to a worker yet
+        self._workers: list[subprocess.Popen[str]] = []
+        self._handed: list[str] = []  # paths of the cards sent to a worker
         self._failures: list[tuple[str, str]] = []
 
     def need(self, slug: str, inputs: CardInputs) -> tuple[Path, bool]:
         """The card's path, and True when it has to be drawn (it is not in the folder yet)."""
         name = inputs.file_name(slug)
-        if name in self._present:
-            return self.folder / name, False
-        first = name not in self._missing
+        path = self.folder / name
+        if name in self._present or name in self._missing:
+            return path, False
         self._missing[name] = (slug, inputs)
-        return self.folder / name, first
+        self._waiting.append((str(path), inputs))
+        if not self._workers and self.workers >= 2 and len(self._waiting) >= POOL_THRESHOLD:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._workers = [_start_worker() for _ in range(min(self.workers - 1, MAX_WORKERS))]
+        if self._workers and self.workers >= 2:
+            self._hand_over()
+        return path, True
+
+    def _hand_over(self) -> None:
+        """Send the waiting cards to the workers, in turn (one JSON line each). A worker that
+        has gone away leaves the rest to this process (:meth:`start`)."""
+        for sent, (path, inputs) in enumerate(self._waiting):
+            worker = self._workers[len(self._handed) % len(self._workers)]
+            line = [path, inputs.title, inputs.author_name, inputs.handle]
+            try:
+                assert worker.stdin is not None
+                worker.stdin.write(json.dumps([*line, inputs.specialties, inputs.site_name]) + "\n")
+                worker.stdin.flush()
+            except OSError:
+                self.workers = 1  # no more handing over
+                del self._waiting[:sent]
+                return
+            self._handed.append(path)
+        self._waiting.clear()
 
     def start(self) -> None:
-        """Begin drawing the missing cards (in the background when workers are used)."""
-        if not self._missing:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        jobs = [(str(self.folder / name), inputs) for name, (_, inputs) in self._missing.items()]
-        if len(jobs) < POOL_THRESHOLD or self.workers < 2:
-            self._failures = draw_all(jobs)
-            return
-        for share in range(self.workers):
-            mine = jobs[share :: self.workers]
-            handle, name = tempfile.mkstemp(prefix=".cards-", suffix=".json", dir=self.folder)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump([[path, asdict(inputs)] for path, inputs in mine], out)
-            worker = subprocess.Popen(
-                [sys.executable, "-m", __name__, name],
-                stdout=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                env=_worker_env(),
-            )
-            self._workers.append((worker, Path(name)))
+        """No more cards will be asked for: the workers end when they have drawn theirs, or,
+        when there were too few to start one, the cards are drawn now."""
+        for worker in self._workers:
+            assert worker.stdin is not None
+            with contextlib.suppress(OSError):
+                worker.stdin.close()
+        if self._waiting:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._failures = draw_all(self._waiting)
+            self._waiting = []
 
     def finish(self) -> list[tuple[str, str]]:
         """Wait for the cards; returns ``(path, reason)`` for each that could not be drawn."""
+        self.start()
         failures, self._failures = self._failures, []
-        for worker, jobs_file in self._workers:
-            said, _ = worker.communicate()
-            jobs_file.unlink(missing_ok=True)
-            for line in said.splitlines():
-                if line.strip():
-                    path, reason = json.loads(line)
-                    failures.append((path, reason))
-            if worker.returncode != 0 and not said.strip():
-                failures.append(
-                    (str(self.folder), f"a card worker exited with {worker.returncode}")
-                )
-        self._workers = []
+        for worker in self._workers:
+            failures += _collect(worker)
+        if any(worker.returncode != 0 for worker in self._workers):
+            reported = {path for path, _ in failures}
+            drawn = _listing(self.folder)
+            failures += [
+                (path, "the card worker stopped before drawing it")
+                for path in self._handed
+                if path not in reported and Path(path).name not in drawn
+            ]
+        self._workers, self._handed = [], []
         self._remove_superseded({slug for slug, _ in self._missing.values()})
         self._present |= set(self._missing)
         self._missing.clear()
@@ -143,12 +166,32 @@ class CardBatch:
                 self._present.discard(name)
 
 
-def _worker_env() -> dict[str, str]:
-    """The environment, with this copy of the package first on the path (it may be loaded
-    through Pelican's ``PLUGIN_PATHS`` rather than installed)."""
-    package_parent = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": package_parent + (os.pathsep + path if path else "")}
+def _start_worker() -> subprocess.Popen[str]:
+    """A lean worker: ``python -I -S`` that loads Pillow and the drawing modules only."""
+    pillow_folder = str(Path(PIL.__file__).resolve().parents[1])
+    package = str(Path(__file__).resolve().parents[1])
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", BOOT, pillow_folder, package],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def _collect(worker: subprocess.Popen[str]) -> list[tuple[str, str]]:
+    """Wait for a worker; the cards it reported it could not draw."""
+    assert worker.stdout is not None
+    said = worker.stdout.read()
+    worker.wait()
+    failures: list[tuple[str, str]] = []
+    for line in said.splitlines():
+        if line.strip():
+            path, reason = json.loads(line)
+            failures.append((path, reason))
+    if worker.returncode != 0:
+        log.debug("a card worker exited with %s", worker.returncode)
+    return failures
 
 
 def _cores() -> int:
@@ -173,18 +216,3 @@ def draw_all(jobs: list[tuple[str, CardInputs]]) -> list[tuple[str, str]]:
         except Exception as exc:  # a full disk, a font that would not load
             failures.append((path, str(exc) or type(exc).__name__))
     return failures
-
-
-def _worker(jobs_file: str) -> int:
-    """A worker process: draw the jobs in ``jobs_file``, print each failure as a JSON line."""
-    jobs = [
-        (path, CardInputs(**{**fields, "specialties": tuple(map(tuple, fields["specialties"]))}))
-        for path, fields in json.loads(Path(jobs_file).read_text(encoding="utf-8"))
-    ]
-    for failure in draw_all(jobs):
-        print(json.dumps(failure))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_worker(sys.argv[1]))

@@ -17,18 +17,15 @@ labels: those parts (labels, rule, site name, palette) are drawn once per label 
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageChops, ImageDraw
 
-from ..files import atomic_write_bytes
 from .cards_paint import Bar, Box, Layer, Mark, compose, paint, palette_image, text_marks
 from .typeset import BOLD, REGULAR, FontStack, fit_text, is_rtl, shorten
 
@@ -92,8 +89,7 @@ def render_card(
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class CardScheme:
+class CardScheme(NamedTuple):
     """What every card with these labels and this site name shares, drawn once."""
 
     labels: tuple[tuple[str, str], ...]
@@ -245,6 +241,9 @@ def card_key(
     site_name: str,
 ) -> str:
     """A hash of everything a card shows; it changes exactly when the card should."""
+    import hashlib  # here, not at the top: the card worker draws but never hashes (4 MB)
+    import json
+
     inputs = [CARD_VERSION, title, author_name, handle, [list(s) for s in specialties], site_name]
     return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -264,6 +263,8 @@ def write_card(
     Cards of the same slug made from older inputs are removed, so the folder holds one card
     per thread. ``slug`` must be a plain file name (letters, digits, ``.``, ``_``, ``-``).
     """
+    from ..files import atomic_write_bytes  # here: the card worker writes its own way
+
     if not _SLUG.fullmatch(slug):
         raise ValueError(f"card slug {slug!r} must be letters, digits, '.', '_' or '-'")
     out_dir = Path(out_dir)

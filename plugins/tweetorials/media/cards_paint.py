@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageColor, ImageDraw
 
@@ -35,8 +34,7 @@ __all__ = ["Bar", "Box", "Glyphs", "Layer", "compose", "paint", "palette_image",
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom excluded
 
 
-@dataclass(frozen=True)
-class Glyphs:
+class Glyphs(NamedTuple):
     """One run of text, already rendered: its 8-bit coverage mask and where the mask goes."""
 
     mask: Any  # a Pillow core image (what ``FreeTypeFont.getmask2`` returns)
@@ -50,8 +48,7 @@ class Glyphs:
         return (self.left, self.top, self.left + width, self.top + height)
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     """A filled rectangle."""
 
     box: Box
@@ -61,8 +58,7 @@ class Bar:
 Mark = Glyphs | Bar
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """A part shared by many cards, already reduced to the palette, and where it goes."""
 
     box: Box

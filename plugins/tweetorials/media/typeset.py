@@ -20,9 +20,9 @@ import re
 import struct
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import ImageDraw, ImageFont
 
@@ -169,7 +169,6 @@ class FontStack:
     def __init__(self, paths: Sequence[Path], size: int) -> None:
         self.paths = tuple(paths)
         self.size = size
-        self.fonts = [_font(path, size) for path in self.paths]
 
     @property
     def maps(self) -> list[frozenset[int]]:
@@ -189,7 +188,12 @@ class FontStack:
         return " ".join(kept.split())
 
     def runs(self, text: str) -> list[tuple[ImageFont.FreeTypeFont, str]]:
-        return [(self.fonts[index], run) for index, run in _index_runs(self.paths, text)]
+        return [(self.font(index), run) for index, run in _index_runs(self.paths, text)]
+
+    def font(self, index: int) -> ImageFont.FreeTypeFont:
+        """The ``index``-th font at this size, opened when a run first needs it: a fallback
+        font that a text never uses is never opened (each size of a font holds its tables)."""
+        return _font(self.paths[index], self.size)
 
     def width(self, text: str) -> float:
         return _width(self.paths, self.size, text)
@@ -273,8 +277,7 @@ def _cannot_fit(
     return ink > room * (width + stack.size / 4)
 
 
-@dataclass(frozen=True)
-class FittedText:
+class FittedText(NamedTuple):
     stack: FontStack
     lines: list[str]
 

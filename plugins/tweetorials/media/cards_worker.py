@@ -1,0 +1,77 @@
+"""The card worker: a lean child process that draws the cards a build hands it, one per line.
+
+:class:`~.card_batch.CardBatch` starts it with :data:`BOOT` under ``python -I -S``: no site
+packages but Pillow's folder, and this package's modules loaded without running the package's
+``__init__`` files (they import the whole media layer: snapshots, YAML). What the worker loads
+is the drawing and nothing else, because its memory counts on top of the build's: about 25 MB
+where a worker importing the package took 42.
+
+Protocol: each line on stdin is a JSON ``[path, title, author_name, handle, specialties,
+site_name]``; the worker draws it into ``path`` (atomically) and prints ``[path, reason]`` for
+each card it could not draw. End of input ends the worker. A thread reads stdin as it comes, so
+the build never waits on a full pipe while a card is being drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sys
+import threading
+
+from .cards import render_card
+
+__all__ = ["BOOT", "draw_into", "serve"]
+
+#: The worker's program: ``python -I -S -c BOOT <Pillow's folder> <this package's folder>``.
+BOOT = """\
+import sys, types
+sys.path[:0] = [sys.argv[1]]
+for name, folder in (("tweetorials", sys.argv[2]), ("tweetorials.media", sys.argv[2] + "/media")):
+    module = types.ModuleType(name)
+    module.__path__ = [folder]
+    sys.modules[name] = module
+from tweetorials.media.cards_worker import serve
+sys.exit(serve())
+"""
+
+
+def draw_into(path: str, data: bytes) -> None:
+    """Write a card so that readers see all of it or nothing: a temporary file in the same
+    folder, then a rename. (:func:`~..files.atomic_write_bytes` does the same, but its module
+    loads ``tempfile``, which the worker does without.) Cards are not flushed to disk: they
+    can be drawn again."""
+    folder, _, name = path.rpartition("/")
+    temporary = f"{folder}/.{name}.{os.getpid()}.tmp"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def serve() -> int:
+    """Draw every card asked for on stdin; report failures on stdout."""
+    lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    while (line := lines.get()) is not None:
+        if not line.strip():
+            continue
+        path, title, author_name, handle, specialties, site_name = json.loads(line)
+        try:
+            labels = [(str(name), str(colour)) for name, colour in specialties]
+            draw_into(path, render_card(title, author_name, handle, labels, site_name))
+        except Exception as exc:  # a full disk, a font that would not load
+            print(json.dumps([path, str(exc) or type(exc).__name__]), flush=True)
+    return 0
