@@ -60,17 +60,41 @@ class SpecialtyFile:
 
 @dataclass(frozen=True)
 class CitationView:
-    text: str  # AMA 11, plain text
-    archive_note: str  # the second part: where the archived copy is
-    bibtex: str
-    ris: str
+    """A thread's citation. The formatted forms (AMA text and archive note, BibTeX, RIS,
+    Highwire tags) are written out from :attr:`data` each time they are read, since each is
+    read once (by the page or for its file): a 1,000-thread build does not hold 4 KB of
+    citations per thread from the start to the end. The CSL item is kept: every specialty's
+    file lists it again after the last page."""
+
+    data: CitationData
     csl: dict[str, Any]
-    highwire: list[tuple[str, str]]
     bib_path: str  # site-relative, e.g. threads/slug/citation.bib
     ris_path: str
     csl_path: str
     specialty_files: list[SpecialtyFile]
     key: str
+
+    @property
+    def text(self) -> str:
+        """AMA 11, plain text."""
+        return ama_citation(self.data)
+
+    @property
+    def archive_note(self) -> str:
+        """The second part: where the archived copy is."""
+        return ama_archive_note(self.data)
+
+    @property
+    def bibtex(self) -> str:
+        return bibtex_entry(self.data)
+
+    @property
+    def ris(self) -> str:
+        return ris_record(self.data)
+
+    @property
+    def highwire(self) -> list[tuple[str, str]]:
+        return highwire_tags(self.data)
 
 
 def citation_view(
@@ -101,12 +125,8 @@ def citation_view(
     )
     folder = posixpath.dirname(save_as.replace("\\", "/"))
     return CitationView(
-        text=ama_citation(data),
-        archive_note=ama_archive_note(data),
-        bibtex=bibtex_entry(data),
-        ris=ris_record(data),
+        data=data,
         csl=csl_item(data),
-        highwire=highwire_tags(data),
         bib_path=posixpath.join(folder, "citation.bib"),
         ris_path=posixpath.join(folder, "citation.ris"),
         csl_path=posixpath.join(folder, "citation.json"),
