@@ -177,24 +177,30 @@ class ThreadView:
 
         What the page and the listings still read of them stays: how many there are and which
         are gone (``posts|length``, :attr:`missing_posts`), the posts that carry a Community
-        Note (:attr:`noted_posts`) and the first post with text, which names the thread in
-        citations. Their text is dropped all the same except for that first post. The other
-        posts, their images and the snapshot's own copies of them are let go, so a
-        1,000-thread build holds its threads' posts once, as page bodies, and not three
+        Note (:attr:`noted_posts`: number, status and note) and the text of the first post
+        with text, which names the thread in citations. Everything else (the other posts,
+        HTML, images, quotes, link cards, polls, and the snapshot's own copies) is let go, so
+        a 1,000-thread build holds its threads' posts once, as page bodies, and not three
         times over (snapshot, view and HTML).
         """
         first = next((i for i, p in enumerate(self.posts) if p.post.text.strip()), 0)
         kept: dict[int, PostView] = {}
         for i, post_view in enumerate(self.posts):
             post = post_view.post
-            if i != first and post.community_note is None:
-                continue
-            kept[i] = post_view
-            if i == first:
-                continue
-            for inner in (post, post.quote):
-                if inner is not None:
-                    inner.text = inner.html = ""
+            if i == first or post.community_note is not None:
+                kept[i] = PostView(
+                    post=Post(
+                        id="",
+                        url="",
+                        created_at=None,
+                        text=post.text if i == first else "",
+                        html="",
+                        status=post.status,
+                        community_note=post.community_note,
+                    ),
+                    number=post_view.number,
+                    media=[],
+                )
         statuses = tuple(p.post.status for p in self.posts)
         self.posts = ReleasedPosts(statuses, kept)
         self.thread.posts = [p.post for p in kept.values()]
