@@ -35,12 +35,14 @@ def register() -> None:
         plugin,
         search,
         sitemap,
+        template_cache,
     )
 
     # No full garbage collection while the build runs (render/collector.py says why).
     signals.initialized.connect(collector.hold_full_collections)
     signals.initialized.connect(_check_then_fetch)
     signals.generator_init.connect(fragments.add_render_once)
+    signals.generator_init.connect(template_cache.add_template_cache)
     # Files are written on a background thread; the old output is deleted there too.
     signals.get_generators.connect(output_writer.clear_old_output)
     signals.get_writer.connect(output_writer.background_writer)
