@@ -29,7 +29,17 @@ from PIL import Image, ImageColor, ImageDraw
 
 from .typeset import FontStack
 
-__all__ = ["Bar", "Box", "Glyphs", "Layer", "compose", "paint", "palette_image", "text_marks"]
+__all__ = [
+    "Bar",
+    "Box",
+    "Glyphs",
+    "Layer",
+    "compose",
+    "drawn_rows",
+    "paint",
+    "palette_image",
+    "text_marks",
+]
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom excluded
 
@@ -132,6 +142,16 @@ def compose(
             paint(patch, marks, (left, top))
             canvas.paste(patch.quantize(palette=reducer, dither=Image.Dither.NONE), (left, top))
     return canvas
+
+
+def drawn_rows(
+    size: tuple[int, int], shared: Sequence[Layer], groups: Sequence[Sequence[Mark]]
+) -> list[tuple[int, int]]:
+    """The row ranges (top, bottom) of a composed card where anything is drawn: outside them,
+    a row is all ground (what :func:`~.cards_png.card_png` needs to know)."""
+    boxes = [layer.box for layer in shared]
+    boxes += [b for b in (_clip(_union(m.box for m in marks), size) for marks in groups) if b]
+    return [(box[1], box[3]) for box in boxes]
 
 
 def _union(boxes: Iterable[Box]) -> Box | None:
