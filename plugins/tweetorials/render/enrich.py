@@ -70,9 +70,8 @@ def enrich_threads(generator: Any) -> None:
         view: ThreadView = article.tweetorial
         # Hand-written copies have no fetch time; the day the catalog added them stands in.
         view.extra.archived_on = view.archived or _added(view)
-        found = view.extra.references  # found while the posts' text was there
-        refs = found if found is not None else find_references(view.thread)
-        view.extra.references = refs
+        if not view.extra.has_references:  # else found while the posts' text was there
+            view.extra.references = find_references(view.thread)
         view.extra.citation = citation_view(
             view,
             save_as=article.save_as,
@@ -100,20 +99,21 @@ _last_written: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 def forget_written_meta(generator: Any, content: Any) -> None:
     """``article_generator_write_article``, sent before each article's page is rendered: the
-    page before it is written, so its head (JSON-LD: about 4 KB a thread) can go."""
-    _forget_meta(_last_written.get(generator))
+    page before it is written, so what it read (its head, JSON-LD: about 4 KB a thread, and
+    its references read out) can go."""
+    _forget_page(_last_written.get(generator))
     _last_written[generator] = content
 
 
 def forget_last_meta(generator: Any, writer: Any) -> None:
     """``article_writer_finalized``: the last page is written too."""
-    _forget_meta(_last_written.pop(generator, None))
+    _forget_page(_last_written.pop(generator, None))
 
 
-def _forget_meta(article: Any) -> None:
+def _forget_page(article: Any) -> None:
     view: ThreadView | None = getattr(article, "tweetorial", None)
     if view is not None:
-        view.extra.forget_meta()
+        view.extra.forget_page()
 
 
 def _page_meta(
