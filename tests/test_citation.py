@@ -4,6 +4,7 @@ escaping (braces, LaTeX specials, Unicode, RIS line breaks) and honest dates."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import bibtexparser
 from tweetorials.render.citation import (
@@ -16,7 +17,7 @@ from tweetorials.render.citation import (
     excerpt,
     ris_record,
 )
-from tweetorials.render.citation_csl import csl_item, highwire_tags
+from tweetorials.render.citation_csl import csl_entry, csl_file, csl_item, highwire_tags
 from tweetorials.render.citation_files import original_url, specialty_file
 from tweetorials.render.citation_names import cited_name
 
@@ -163,6 +164,17 @@ def test_csl_item_is_a_post_with_dates_only_when_known() -> None:
     assert "issued" not in unknown
     assert unknown["author"] == [{"literal": "NEJM"}]
     assert unknown["URL"] == "https://example.org/lib/threads/na-and-water/"
+
+
+def test_csl_files_are_what_json_writes_for_the_list_of_items() -> None:
+    items = [
+        csl_item(data()),
+        csl_item(data(posted=None, url="", name=cited_name("NEJM"), text='Quote "x" \\ é\n')),
+    ]
+    for chosen in ([], items[:1], items):
+        expected = json.dumps(chosen, ensure_ascii=False, indent=2) + "\n"
+        assert csl_file([csl_entry(item) for item in chosen]) == expected
+        assert json.loads(expected) == chosen
 
 
 def test_highwire_tags_make_zotero_save_a_forum_post() -> None:

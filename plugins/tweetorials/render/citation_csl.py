@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from .citation import CitationData
 
-__all__ = ["csl_item", "csl_json", "highwire_tags"]
+__all__ = ["csl_entry", "csl_file", "csl_item", "highwire_tags"]
 
 
 def csl_item(c: CitationData) -> dict[str, Any]:
@@ -47,9 +46,18 @@ def csl_item(c: CitationData) -> dict[str, Any]:
     return item
 
 
-def csl_json(items: Iterable[dict[str, Any]]) -> str:
-    """A CSL-JSON file: always a list of items, UTF-8 kept readable."""
-    return json.dumps(list(items), ensure_ascii=False, indent=2) + "\n"
+def csl_entry(item: dict[str, Any]) -> str:
+    """One item as a CSL-JSON file lists it (two-space indents, one level in), written once
+    for the thread's file and every specialty's: json's indenting encoder is pure Python."""
+    return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def csl_file(entries: list[str]) -> str:
+    """A CSL-JSON file (always a list, UTF-8 kept readable) of items written by
+    :func:`csl_entry`: the text of ``json.dumps(items, ensure_ascii=False, indent=2)``."""
+    if not entries:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(entries) + "\n]\n"
 
 
 def highwire_tags(c: CitationData) -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ from .citation import (
     excerpt,
     ris_record,
 )
-from .citation_csl import csl_item, csl_json, highwire_tags
+from .citation_csl import csl_entry, csl_file, csl_item, highwire_tags
 from .citation_names import cited_name
 from .output_writer import active_writer, write_output_file
 from .view import ThreadView
@@ -63,11 +63,11 @@ class CitationView:
     """A thread's citation. The formatted forms (AMA text and archive note, BibTeX, RIS,
     Highwire tags) are written out from :attr:`data` each time they are read, since each is
     read once (by the page or for its file): a 1,000-thread build does not hold 4 KB of
-    citations per thread from the start to the end. The CSL item is kept: every specialty's
-    file lists it again after the last page."""
+    citations per thread from the start to the end. The CSL item is kept, as the JSON text
+    the files list it with: every specialty's file lists it again after the last page."""
 
     data: CitationData
-    csl: dict[str, Any]
+    csl: str  # the CSL-JSON item, as citation_csl.csl_entry writes it
     bib_path: str  # site-relative, e.g. threads/slug/citation.bib
     ris_path: str
     csl_path: str
@@ -126,7 +126,7 @@ def citation_view(
     folder = posixpath.dirname(save_as.replace("\\", "/"))
     return CitationView(
         data=data,
-        csl=csl_item(data),
+        csl=csl_entry(csl_item(data)),
         bib_path=posixpath.join(folder, "citation.bib"),
         ris_path=posixpath.join(folder, "citation.ris"),
         csl_path=posixpath.join(folder, "citation.json"),
@@ -201,7 +201,7 @@ def write_citation_files(generator: Any, writer: Any) -> None:
     progress = _progress.pop(generator, None)
     written = progress.written if progress is not None else set()
     count = 0
-    by_specialty: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_specialty: dict[str, list[str]] = defaultdict(list)
     paths: dict[str, str] = {}
     for article in generator.articles:
         citation = _citation(article)
@@ -214,7 +214,7 @@ def write_citation_files(generator: Any, writer: Any) -> None:
             paths[specialty.slug] = specialty.path
         count += 1
     for slug, items in by_specialty.items():
-        _write(writer, output / paths[slug], csl_json(items))
+        _write(writer, output / paths[slug], csl_file(items))
     log.info(
         "tweetorials: citation files written for %d threads and %d specialties",
         count,
@@ -231,7 +231,7 @@ def _write_thread_files(writer: Any, output: Path, citation: CitationView) -> No
     files = (
         (citation.bib_path, citation.bibtex),
         (citation.ris_path, citation.ris),
-        (citation.csl_path, csl_json([citation.csl])),
+        (citation.csl_path, csl_file([citation.csl])),
     )
     for rel, text in files:
         _write(writer, output / rel, text)
