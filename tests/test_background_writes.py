@@ -76,13 +76,18 @@ def inline_writes() -> Iterator[None]:
 @pytest.fixture
 def slow_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the thread lag well behind the renderer, so reading the output too early shows."""
-    write = file_worker._write_file
+    write, remove = file_worker._write_file, file_worker._remove_tree
 
     def slow(path: str, data: bytes) -> None:
         time.sleep(0.004)
         write(path, data)
 
+    def slow_removal(path: str) -> list[file_worker.Problem]:
+        time.sleep(0.5)
+        return remove(path)
+
     monkeypatch.setattr(file_worker, "_write_file", slow)
+    monkeypatch.setattr(file_worker, "_remove_tree", slow_removal)
 
 
 def test_output_is_byte_for_byte_what_inline_writing_gives(tmp_path: Path) -> None:
@@ -106,6 +111,7 @@ def test_what_reads_the_output_at_the_end_sees_every_file(
 ) -> None:
     site = copy_site(tmp_path)
     output = site / "output"
+    pelican_for(site, output).run()  # an old output, to be deleted while the next one is made
     seen: dict[str, set[str]] = {}
 
     def spy(name: str, real: Any) -> Any:

@@ -17,11 +17,11 @@ Handlers, in the order Pelican calls them during a run (``pelican -r`` runs agai
   brings its own writer, or listens to ``content_written``/``feed_written`` (it may read the
   file as soon as it hears of it): then Pelican's writer, writing inline, is used.
 * :func:`finish_writes` (``page_writer_finalized``, before Pelican's static files look at the
-  output; and first thing at ``finalized``, before the sitemap, the cards and Pagefind read
-  it): deletes what is left of the old output, then waits for every queued job. A write that
-  failed stops the build with one line naming the file (:class:`OutputWriteFailed`); old
-  output that could not be deleted is logged as an error, as Pelican logs it (``make html``
-  fails on it).
+  output; and first thing at ``finalized``, before the cards, the sitemap and Pagefind read
+  it): waits for every queued write, then has what is left of the old output deleted (waited
+  for at ``finalized``). A write that failed stops the build with one line naming the file
+  (:class:`OutputWriteFailed`); old output that could not be deleted is logged as an error,
+  as Pelican logs it (``make html`` fails on it).
 """
 
 from __future__ import annotations
@@ -248,19 +248,27 @@ def background_writer(pelican: Any) -> type[BackgroundWriter] | None:
 
 
 def finish_writes(output_path: str, *, last: bool) -> None:
-    """Wait for every queued write into ``output_path``; stop the build if one failed.
-    ``last``: the run is over (``finalized``), so its writer is forgotten."""
+    """Wait for every queued write into ``output_path``; stop the build if one failed. Then
+    nothing can take files from the old output any more: what is left of it is deleted on the
+    thread, while Pelican copies its static files. ``last`` (``finalized``): wait for that
+    too, and forget the run's writer."""
     key = os.path.realpath(output_path)
     build = _builds.get(key)
     if build is None:
         return
     if last:
         del _builds[key]
+    _finish(build.files)
     if build.trash is not None:
         build.files.remove_tree(build.trash)
         build.trash = None
+    if last:
+        _finish(build.files)
+
+
+def _finish(files: FileWorker) -> None:
     try:
-        problems = build.files.finish()
+        problems = files.finish()
     except WriteFailed as exc:
         raise _stopped(exc) from None
     _report_undeleted(problems)
