@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import re
+import sys
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -223,13 +224,15 @@ class ThreadView:
                         created_at=None,
                         text=post.text if i == first else "",
                         html="",
-                        status=post.status,
+                        status=sys.intern(post.status),
                         community_note=post.community_note,
                     ),
                     number=post_view.number,
                     media=[],
                 )
-        statuses = tuple(p.post.status for p in self.posts)
+        # Interned: each post's status is its own string as the snapshot was read (15,000 of
+        # them in a 1,000-thread library, 0.75 MB, nearly all "ok").
+        statuses = tuple(sys.intern(p.post.status) for p in self.posts)
         self.posts = ReleasedPosts(statuses, kept)
         self.thread.posts = [p.post for p in kept.values()]
 
