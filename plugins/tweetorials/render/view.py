@@ -14,7 +14,7 @@ import pickle
 import re
 import sys
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -263,13 +263,21 @@ class ReleasedPosts(Sequence[PostView]):
         if kept is not None:
             return kept
         status = self._statuses[index]  # IndexError past the end, as a list
-        return PostView(post=_released_post(status), number=index + 1, media=[])
+        return _released_post(status, index + 1)
+
+    def __iter__(self) -> Iterator[PostView]:
+        """The posts in order; a page iterates them three times (missing and noted posts)."""
+        kept = self._kept
+        for index, status in enumerate(self._statuses):
+            yield kept.get(index) or _released_post(status, index + 1)
 
 
 @cache
-def _released_post(status: str) -> Post:
-    """The stand-in for a released post (one per status, shared: nothing writes to it)."""
-    return Post(id="", url="", created_at=None, text="", html="", status=status)
+def _released_post(status: str, number: int) -> PostView:
+    """The stand-in for a released post: one per status and number, shared by every thread
+    (nothing writes to it), so that reading a thread's posts makes no new objects."""
+    post = Post(id="", url="", created_at=None, text="", html="", status=status)
+    return PostView(post=post, number=number, media=[])
 
 
 def build_view(
