@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 from tweetorials.media import cards
-from tweetorials.media.cards_paint import compose, paint, text_marks
+from tweetorials.media.cards_paint import compose, ink_box, paint, text_marks
 from tweetorials.media.typeset import BOLD, REGULAR, FontStack
 
 from tests.test_cards import ARABIC, GREEK, JAPANESE, LONG, NO_SPACES, SHORT
@@ -68,3 +68,15 @@ def test_rendered_marks_draw_what_the_font_stack_draws(x: float, text: str) -> N
         patch = Image.new("RGB", (1200, 200), "#fffdf8")
         paint(patch, text_marks(stack, x + 37, 120 + 11, text, "#1b1f24"), (37, 11))
         assert patch.tobytes() == drawn.tobytes()
+
+
+@pytest.mark.parametrize("dots", [[], [(5, 3)], [(0, 0), (99, 69)], [(40, 31), (41, 32), (7, 64)]])
+def test_ink_box_finds_every_pixel_that_is_not_ground(dots: list[tuple[int, int]]) -> None:
+    image = Image.new("RGB", (100, 70), "#fffdf8")
+    for dot in dots:
+        image.putpixel(dot, (0xFF, 0xFD, 0xF7))  # one unit off the ground
+    expected = None
+    if dots:
+        xs, ys = [x for x, _ in dots], [y for _, y in dots]
+        expected = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
+    assert ink_box(image, "#fffdf8", rows=32) == expected

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageDraw
 
 from .cards_paint import (
     Bar,
@@ -32,6 +32,7 @@ from .cards_paint import (
     Mark,
     compose,
     drawn_rows,
+    ink_box,
     paint,
     palette_image,
     text_marks,
@@ -126,7 +127,7 @@ def card_scheme(labels: tuple[tuple[str, str], ...], site_name: str) -> CardSche
     boxes: list[Box] = []
     if labels:
         _draw_labels(draw, list(labels), MARGIN, MARGIN, right)
-        ink = ImageChops.difference(image, Image.new("RGB", CARD_SIZE, BACKGROUND)).getbbox()
+        ink = ink_box(image, BACKGROUND)
         boxes += [ink] if ink else []
     rule = Bar((MARGIN, RULE_Y, right, RULE_Y + 2), RULE)
     site = FontStack(BOLD, 26)
