@@ -138,6 +138,9 @@ class BuildState:
         self.card_batch: CardBatch | None = None
         #: Output path (``save_as``) of each thread page -> when it last changed (sitemap).
         self.lastmod: dict[str, dt.datetime] = {}
+        #: One Pelican Tag, Author or Category per name, shared by the articles that carry it
+        #: (they compare equal anyway): 2,500 objects fewer per 1,000 threads.
+        self.wrappers: dict[tuple[type, str, str], Any] = {}
 
 
 def check_catalog(pelican: Any) -> BuildState:
@@ -381,15 +384,15 @@ def spread_specialties(generator: Any) -> None:
     if state is None:
         return
     by_specialty: dict[Category, list[Article]] = defaultdict(list)
+    shared = state.wrappers
     for article in generator.articles:
         view: ThreadView | None = getattr(article, "tweetorial", None)
         if view is None:
             by_specialty[article.category].append(article)
             continue
         for specialty in view.specialties:
-            by_specialty[_category(specialty.slug, specialty.name, generator.settings)].append(
-                article
-            )
+            category = _category(specialty.slug, specialty.name, generator.settings, shared)
+            by_specialty[category].append(article)
     categories = sorted(by_specialty.items(), key=lambda item: item[0].name)
     generator.categories = categories
     generator.context["categories"] = categories
@@ -403,13 +406,14 @@ def _make_article(
         slugify(view.title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])), used_slugs
     )
     first = view.specialties[0]
+    shared = _state(settings).wrappers
     metadata: dict[str, Any] = {
         "title": view.title,
         "slug": slug,
         "date": date,
-        "category": _category(first.slug, first.name, settings),
-        "tags": [Tag(tag, settings) for tag in view.entry.tags],
-        "authors": [Author(view.thread.author.name, settings)],
+        "category": _category(first.slug, first.name, settings, shared),
+        "tags": [_wrapper(shared, Tag, tag, settings) for tag in view.entry.tags],
+        "authors": [_wrapper(shared, Author, view.thread.author.name, settings)],
         "summary": view.summary,
         "template": "thread",
         "tweetorial": view,
@@ -438,10 +442,24 @@ def _render_body(generator: Any, view: ThreadView) -> str:
     return str(template.render(context))
 
 
-def _category(slug: str, name: str, settings: dict[str, Any]) -> Category:
-    category = Category(name, settings)
-    category.slug = slug
+def _category(
+    slug: str, name: str, settings: dict[str, Any], shared: dict[tuple[type, str, str], Any]
+) -> Category:
+    category: Category | None = shared.get((Category, slug, name))
+    if category is None:
+        category = shared[(Category, slug, name)] = Category(name, settings)
+        category.slug = slug
     return category
+
+
+def _wrapper(
+    shared: dict[tuple[type, str, str], Any], kind: type, name: str, settings: dict[str, Any]
+) -> Any:
+    """The build's one ``kind`` (Pelican's Tag or Author) called ``name``."""
+    wrapper = shared.get((kind, name, ""))
+    if wrapper is None:
+        wrapper = shared[(kind, name, "")] = kind(name, settings)
+    return wrapper
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:
