@@ -89,6 +89,21 @@ def test_an_unexpected_exception_on_the_thread_is_not_lost(
         files.finish()
 
 
+def test_a_thread_that_dies_does_not_leave_the_build_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies(self: FileWorker, job: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FileWorker, "_do", dies)
+    files = FileWorker(max_jobs=1)
+    with pytest.raises(WriteFailed, match="the file-writing thread"):
+        for n in range(5):  # the second write waits for room that only the thread makes
+            files.write(str(tmp_path / f"{n}.txt"), b"x")
+        files.finish()
+    assert not files.running
+
+
 def test_an_idle_thread_ends_by_itself(tmp_path: Path) -> None:
     files = FileWorker(linger=0.05)
     files.write(str(tmp_path / "x.txt"), b"x")

@@ -229,6 +229,18 @@ class FileWorker:
             self.finish()  # raises WriteFailed, with the thread ended
 
     def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # not expected (_do catches): still, nobody may wait forever
+            with self._changed:
+                if self._failure is None:
+                    self._failure = Problem("(the file-writing thread)", _reason(exc))
+                self._jobs.clear()
+                self._pending_bytes = 0
+                self._thread = None
+                self._changed.notify_all()
+
+    def _work(self) -> None:
         while True:
             with self._changed:
                 while not self._jobs:
