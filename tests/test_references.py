@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import random
+from urllib.parse import unquote
+
 import pytest
-from tweetorials.render.references import Reference, find_references
+from tweetorials.render.references import (
+    _PLAIN_LINK,
+    Reference,
+    _host_and_path,
+    find_references,
+)
+from tweetorials.sanitize import split_url
 from tweetorials.snapshot import Author, LinkCard, Post, Thread
 
 
@@ -148,3 +157,25 @@ def test_links_that_do_not_parse_are_passed_over_not_fatal() -> None:
         ("doi", "doi:10.1056/x"),  # the DOI in the text still counts
         ("journal", "bmj.com/content/369/m1"),
     ]
+
+
+def test_plain_links_read_as_urlsplit_reads_them() -> None:
+    """The regular expression for plain links gives the host and path urlsplit gives."""
+    rng = random.Random(14)
+    starts = ["https://", "http://", "HTTPS://", "https:/", "ftp://", ""]
+    hosts = ["doi.org", "www.NEJM.org", "a-b.c", "x", "", "[::1]", "u@h.org", "h.org:8080"]
+    pieces = ["/", "/10.1056/NEJMoa2034577", "/doi/full/", "?q=1", "#f", "%20", "é", " ", "\t"]
+    pieces += ["@", ":", "[", "]", "..", "\\", "&amp;", "(1)", "//", "?", "#"]
+    fast = 0
+    for _ in range(5000):
+        url = rng.choice(starts) + rng.choice(hosts)
+        url += "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        parts = split_url(url)
+        expected = None
+        if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
+            decoded = split_url(unquote(url)) if "%" in url else parts
+            if decoded is not None:
+                expected = ((parts.hostname or "").lower().removeprefix("www."), decoded.path)
+        assert _host_and_path(url) == expected, url
+        fast += _PLAIN_LINK.fullmatch(url) is not None
+    assert fast > 300  # the regular expression was tried, not only urlsplit
