@@ -90,3 +90,23 @@ def test_cards_a_dead_worker_left_are_drawn_here_or_reported(
     drawn = {str(p) for p in tmp_path.glob("*.png")}
     assert drawn | failed == set(paths)  # no card is silently missing
     assert not drawn & failed
+
+
+def test_the_worker_draws_the_cards_this_process_would(tmp_path: Path) -> None:
+    """Cards of different labels, interleaved: the worker groups them by palette."""
+    labels = [(("Cardiology", "#c2410c"),), (), (("Nephrology", "#6d28d9"), ("Odd", "x"))]
+    jobs = [
+        (f"x-{n}", CardInputs(f"Title {n}", "Dr A", "a", labels[n % 3], "Site"))
+        for n in range(card_batch.POOL_THRESHOLD + 6)
+    ]
+    folders = {workers: tmp_path / str(workers) for workers in (1, 2)}
+    for workers, folder in folders.items():
+        batch = CardBatch(folder, workers=workers)
+        for slug, card in jobs:
+            batch.need(slug, card)
+        assert bool(batch._workers) == (workers == 2)
+        batch.start()
+        assert batch.finish() == []
+    drawn = {p.name: p.read_bytes() for p in folders[1].glob("*.png")}
+    assert len(drawn) == len(jobs)
+    assert {p.name: p.read_bytes() for p in folders[2].glob("*.png")} == drawn
