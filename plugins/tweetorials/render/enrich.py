@@ -32,6 +32,7 @@ from .plugin import build_state, plugin_settings
 from .references import find_references
 from .site_jsonld import SITE_JSONLD_KEY, SiteJsonLd, SpecialtyPage, site_jsonld
 from .structured_data import PageMeta, SiteInfo, script_json, thread_jsonld
+from .thread_article import ThreadArticle
 from .view import ThreadView
 
 __all__ = [
@@ -100,7 +101,7 @@ _last_written: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 def forget_written_meta(generator: Any, content: Any) -> None:
     """``article_generator_write_article``, sent before each article's page is rendered: the
     page before it is written, so what it read (its head, JSON-LD: about 4 KB a thread, and
-    its references read out) can go."""
+    its references read out) and its body can go."""
     _forget_page(_last_written.get(generator))
     _last_written[generator] = content
 
@@ -114,6 +115,8 @@ def _forget_page(article: Any) -> None:
     view: ThreadView | None = getattr(article, "tweetorial", None)
     if view is not None:
         view.extra.forget_page()
+    if isinstance(article, ThreadArticle):
+        article.release_body()  # the feeds, written before the pages, have read it too
 
 
 def _page_meta(

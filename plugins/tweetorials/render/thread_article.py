@@ -18,7 +18,10 @@ The body (the thread's posts as HTML, about 10 KB) is read for the page and for 
 list the thread (100 newest each), one thread at a time; between those moments a
 1,000-thread build would hold 10 MB of bodies. A :class:`ThreadArticle` keeps its body
 zlib-compressed (about 2 KB) and inflates it for each reader (about 40 us), and does not
-memoise the inflated copies as Pelican's ``get_content`` would.
+memoise the inflated copies as Pelican's ``get_content`` would. Pelican writes the feeds
+before the article pages, so once a thread's page is written nothing reads its body again:
+:meth:`ThreadArticle.release_body` lets it go then (render.enrich calls it), and a later read
+would be a bug, which says so rather than giving an empty body.
 """
 
 from __future__ import annotations
@@ -40,16 +43,24 @@ class ThreadArticle(Article):  # type: ignore[misc]  # Pelican has no type infor
     """An :class:`~pelican.contents.Article` that computes ``url`` and ``save_as`` once, skips
     the intrasite-link pass where it cannot match, and keeps its body compressed."""
 
-    _packed: bytes
+    _packed: bytes | None
 
     @property
     def _content(self) -> str:
         """The body, as Pelican stores it (``Content.__init__`` sets it)."""
+        if self._packed is None:
+            raise RuntimeError(
+                f"{self.source_path}: the thread's body was read after its page was written"
+            )
         return zlib.decompress(self._packed).decode("utf-8")
 
     @_content.setter
     def _content(self, value: str) -> None:
         self._packed = zlib.compress(value.encode("utf-8"), _LEVEL)
+
+    def release_body(self) -> None:
+        """The page is written, and the feeds were written before it: let the body go."""
+        self._packed = None
 
     def get_content(self, siteurl: str) -> str:
         """Pelican's ``get_content`` without its memo, which would keep every body inflated
