@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 
 import bibtexparser
 from tweetorials.render.citation import (
@@ -208,3 +210,13 @@ def test_citation_keys_are_plain_ascii() -> None:
     posted = dt.datetime(2021, 1, 3, tzinfo=dt.UTC)
     assert citation_key("zoë.md", posted, "L'équilibre acide–base") == "zoemd2021lequilibre"
     assert citation_key("", None, "Пример") == "anonthread"
+
+
+def test_every_kind_of_whitespace_collapses_to_one_space_in_a_citation() -> None:
+    # Control characters other than tab and line ends are removed, not turned into spaces.
+    spaces = [chr(c) for c in range(0x3001) if re.fullmatch(r"\s", chr(c))]
+    spaces = [s for s in spaces if s in "\t\n\r" or not unicodedata.category(s).startswith("C")]
+    assert "\u00a0" in spaces and "\u2003" in spaces  # no-break and em spaces count
+    for space in spaces:
+        title = f"{space}Na{space}{space}and K{space}"
+        assert ris_record(data(text=title)).splitlines()[2] == "TI  - Na and K"

@@ -275,4 +275,4 @@ def _initials(word: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # whitespace collapsed, as re.sub(r"\s+", " ") + strip
