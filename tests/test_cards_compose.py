@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 from tweetorials.media import cards
-from tweetorials.media.cards_paint import compose, ink_box, paint, text_marks
+from tweetorials.media.cards_paint import _apart, compose, ink_box, paint, text_marks
 from tweetorials.media.typeset import BOLD, REGULAR, FontStack
 
 from tests.test_cards import ARABIC, GREEK, JAPANESE, LONG, NO_SPACES, SHORT
@@ -80,3 +80,25 @@ def test_ink_box_finds_every_pixel_that_is_not_ground(dots: list[tuple[int, int]
         xs, ys = [x for x, _ in dots], [y for _, y in dots]
         expected = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
     assert ink_box(image, "#fffdf8", rows=32) == expected
+
+
+@pytest.mark.parametrize(
+    ("dx", "dy", "apart"),
+    [(0, 0, False), (3, 12, False), (0, 80, True)],
+    ids=["same-place", "overlapping", "apart"],
+)
+def test_marks_are_stamped_or_blended_the_way_a_whole_drawing_blends_them(
+    dx: int, dy: int, apart: bool
+) -> None:
+    """Marks that overlap are blended on a true-colour patch; apart, each is stamped."""
+    scheme = cards.card_scheme(LABELS, SITE)
+    stack = FontStack(BOLD, 48)
+    marks = text_marks(stack, 100.4, 250, "Overlapping ink", "#1b1f24")
+    marks += text_marks(stack, 100.4 + dx, 250 + dy, "Overlapping ink", "#57606a")
+    assert _apart([m.box for m in marks], cards.CARD_SIZE) == apart
+    composed = compose(cards.CARD_SIZE, scheme.ground, (), [marks], scheme.palette)
+    assert composed is not None
+    whole = Image.new("RGB", cards.CARD_SIZE, cards.BACKGROUND)
+    paint(whole, marks)
+    reduced = whole.quantize(palette=composed, dither=Image.Dither.NONE)
+    assert composed.tobytes() == reduced.tobytes()

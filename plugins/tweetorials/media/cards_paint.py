@@ -142,13 +142,51 @@ def compose(
     canvas.putpalette(palette)
     for layer in shared:
         canvas.paste(layer.image, layer.box[:2])
-    if patches:
-        reducer = palette_image(palette)
-        for (left, top, right, bottom), marks in patches:
-            patch = Image.new("RGB", (right - left, bottom - top), colour)
-            paint(patch, marks, (left, top))
-            canvas.paste(patch.quantize(palette=reducer, dither=Image.Dither.NONE), (left, top))
+    for (left, top, right, bottom), marks in patches:
+        if _apart([mark.box for mark in marks], size):
+            for mark in marks:
+                _stamp(canvas, mark, colour, palette)
+            continue
+        patch = Image.new("RGB", (right - left, bottom - top), colour)
+        paint(patch, marks, (left, top))
+        reduced = patch.quantize(palette=palette_image(palette), dither=Image.Dither.NONE)
+        canvas.paste(reduced, (left, top))
     return canvas
+
+
+def _apart(boxes: Sequence[Box], size: tuple[int, int]) -> bool:
+    """True when the boxes lie inside the card and no two meet: every pixel is then under
+    at most one mark, on the ground, so its colour is a function of the mark's coverage."""
+    inside = all(b[0] >= 0 and b[1] >= 0 and b[2] <= size[0] and b[3] <= size[1] for b in boxes)
+    return inside and not any(_meet(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def _stamp(canvas: Image.Image, mark: Mark, ground: str, palette: tuple[int, ...]) -> None:
+    """Put one mark on the 256-colour canvas straight from its coverage mask: each coverage
+    value (0-255) becomes the palette index that blending and reducing would give it
+    (:func:`_coverage`), which skips a true-colour patch and the colour reduction."""
+    left, top, right, bottom = mark.box
+    if right <= left or bottom <= top:
+        return
+    indexes = _coverage(mark.colour, ground, palette)
+    if isinstance(mark, Bar):
+        canvas.paste(indexes[255], mark.box)
+    else:
+        canvas.im.paste(mark.mask.point(indexes, "L"), mark.box)
+
+
+@lru_cache(maxsize=64)
+def _coverage(colour: str, ground: str, palette: tuple[int, ...]) -> list[int]:
+    """For each coverage 0-255, the palette index of ``colour`` blended at that coverage on
+    ``ground``: blended by Pillow itself (the same call that draws text) on a 256-pixel
+    strip, and reduced the way a patch is, so it is exact."""
+    strip = Image.new("RGB", (256, 1), ground)
+    ramp = Image.new("L", (256, 1))
+    ramp.putdata(range(256))
+    draw = ImageDraw.Draw(strip)
+    draw.draw.draw_bitmap((0, 0), ramp.im, draw.draw.draw_ink(ImageColor.getcolor(colour, "RGB")))
+    reduced = strip.quantize(palette=palette_image(palette), dither=Image.Dither.NONE)
+    return list(reduced.tobytes())
 
 
 def ink_box(image: Image.Image, ground: str, rows: int = 32) -> Box | None:
