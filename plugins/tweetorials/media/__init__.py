@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from .alt import effective_alt, is_placeholder_alt, normalise_alt
 from .archive import MediaReport, archive_thread_media, ensure_local_media
-from .cards import render_card, write_card
 from .images import (
     ImageLimits,
     ImageRejected,
@@ -32,8 +31,6 @@ __all__ = [
     "is_placeholder_alt",
     "largest_rendition",
     "normalise_alt",
-    "render_card",
     "srcset",
     "store_image",
-    "write_card",
 ]

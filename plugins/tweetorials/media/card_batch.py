@@ -1,7 +1,7 @@
 """The social cards of a whole build: find the missing ones with one folder listing, draw them
 beside the build, and remove the cards that older inputs left behind.
 
-A card is named ``<slug>-<hash>.png`` after everything it shows (:func:`~.cards.card_key`), so
+A card is named ``<slug>-<hash>.png`` after everything it shows (:func:`~.cards_key.card_key`), so
 "is it drawn?" is a name lookup in one listing of the folder, not a ``glob`` or a ``stat`` per
 thread. Drawing is CPU-bound Pillow work, so a cold build of many threads hands the cards to a
 lean worker process (:mod:`.cards_worker`) as soon as enough are missing, while the threads are
@@ -25,14 +25,14 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import PIL
 
 from ..files import atomic_write_bytes
-from .cards import Specialty, card_key, render_card
+from .cards_key import Specialty, card_key
 from .cards_worker import BOOT
 
 __all__ = ["CardBatch", "CardInputs", "draw_all", "draw_card_file"]
@@ -61,6 +61,20 @@ class CardInputs:
     def file_name(self, slug: str) -> str:
         key = card_key(self.title, self.author_name, self.handle, self.specialties, self.site_name)
         return f"{slug}-{key[:12]}.png"
+
+
+def render_card(
+    title: str,
+    author_name: str,
+    handle: str,
+    specialties: Sequence[Specialty],
+    site_name: str,
+) -> bytes:
+    """:func:`.cards.render_card`, imported when a card is drawn in this process: a build
+    whose cards are all cached never loads Pillow's drawing and font modules (~2 MB)."""
+    from .cards import render_card as draw
+
+    return draw(title, author_name, handle, specialties, site_name)
 
 
 def draw_card_file(path: str, inputs: CardInputs) -> str:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw
 
+from .cards_key import Specialty, card_key
 from .cards_paint import (
     Bar,
     Box,
@@ -50,8 +51,6 @@ __all__ = [
 
 CARD_SIZE = (1200, 630)
 MARGIN = 64
-#: Bump when the drawing changes, so every card is made again with the new design.
-CARD_VERSION = 2  # 2: a 256-colour PNG
 
 BACKGROUND = "#fffdf8"
 INK = "#1b1f24"
@@ -71,8 +70,6 @@ RULE_Y = 474
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-Specialty = tuple[str, str]  # (name, "#rrggbb")
 
 
 def render_card(
@@ -239,21 +236,6 @@ _CLEAR = 12  # palette steps stay this far (per channel) from the exact colours
 
 def _rgb(colour: str) -> tuple[int, int, int]:
     return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
-
-
-def card_key(
-    title: str,
-    author_name: str,
-    handle: str,
-    specialties: Sequence[Specialty],
-    site_name: str,
-) -> str:
-    """A hash of everything a card shows; it changes exactly when the card should."""
-    import hashlib  # here, not at the top: the card worker draws but never hashes (4 MB)
-    import json
-
-    inputs = [CARD_VERSION, title, author_name, handle, [list(s) for s in specialties], site_name]
-    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def write_card(

@@ -22,8 +22,6 @@ import sys
 import threading
 from typing import Any
 
-from .cards import render_card
-
 __all__ = ["BOOT", "draw_into", "serve"]
 
 #: The worker's program: ``python -I -S -c BOOT <Pillow's folder> <this package's folder>``.
@@ -109,6 +107,8 @@ def _take(
 def _draw(
     path: str, title: str, author_name: str, handle: str, specialties: list[Any], site_name: str
 ) -> None:
+    from .cards import render_card  # here, so that card_batch can read BOOT without Pillow
+
     try:
         labels = [(str(name), str(colour)) for name, colour in specialties]
         draw_into(path, render_card(title, author_name, handle, labels, site_name))
