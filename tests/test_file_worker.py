@@ -32,6 +32,7 @@ def test_writes_land_in_order_with_their_folders_made(tmp_path: Path) -> None:
 def test_pending_text_never_exceeds_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Writes to one path keep their order, so with the queue full the producer waits."""
     gate = threading.Event()
     write = file_worker._write_file
 
@@ -45,7 +46,7 @@ def test_pending_text_never_exceeds_the_bound(
 
     def produce() -> None:
         for n in range(6):
-            files.write(str(tmp_path / f"{n}.txt"), b"12345")
+            files.write(str(tmp_path / "same.txt"), f"{n}2345".encode())
             given.append(n)
 
     producer = threading.Thread(target=produce)
@@ -56,7 +57,35 @@ def test_pending_text_never_exceeds_the_bound(
     producer.join(5)
     assert given == list(range(6))
     files.finish()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.txt" for n in range(6)]
+    assert (tmp_path / "same.txt").read_bytes() == b"52345"
+
+
+def test_with_the_queue_full_the_producer_writes_the_file_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    writers: dict[str, str] = {}
+    write = file_worker._write_file
+
+    def held(path: str, data: bytes) -> None:
+        writers[Path(path).name] = threading.current_thread().name
+        if threading.current_thread().name == file_worker.THREAD_NAME:
+            gate.wait(5)
+        write(path, data)
+
+    monkeypatch.setattr(file_worker, "_write_file", held)
+    files = FileWorker(max_jobs=2)
+    for n in range(4):
+        files.write(str(tmp_path / f"{n}.txt"), b"x")
+    gate.set()
+    files.finish()
+    assert writers == {
+        "0.txt": file_worker.THREAD_NAME,  # running, held
+        "1.txt": file_worker.THREAD_NAME,  # waiting
+        "2.txt": "MainThread",
+        "3.txt": "MainThread",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.txt" for n in range(4)]
 
 
 def test_a_failed_write_stops_later_ones_and_is_raised_with_its_path(tmp_path: Path) -> None:
@@ -98,8 +127,8 @@ def test_a_thread_that_dies_does_not_leave_the_build_waiting(
     monkeypatch.setattr(FileWorker, "_do", dies)
     files = FileWorker(max_jobs=1)
     with pytest.raises(WriteFailed, match="the file-writing thread"):
-        for n in range(5):  # the second write waits for room that only the thread makes
-            files.write(str(tmp_path / f"{n}.txt"), b"x")
+        for _ in range(5):  # the second write (same path) waits for room only the thread makes
+            files.write(str(tmp_path / "x.txt"), b"x")
         files.finish()
     assert not files.running
 

@@ -12,8 +12,10 @@ What it promises:
 * **Order.** Jobs run one at a time in the order they were given, so a file written twice ends
   with the second text, exactly as when the writes happen inline.
 * **Bounded memory.** At most :data:`MAX_PENDING_BYTES` of text (and :data:`MAX_PENDING_JOBS`
-  jobs) wait at any time; the producer waits for room, so a fast renderer never piles the
-  whole site up in memory.
+  jobs) wait at any time, so a fast renderer never piles the whole site up in memory. When
+  the queue is full the producer writes the new file itself rather than wait (unless a
+  queued job is for the same path, whose order must hold): on a busy machine, where the
+  thread gets no core of its own, the build then writes about as it would inline.
 * **Loud failures.** The first write that fails stops every later job; the producer learns it
   at its next :meth:`FileWorker.write` or at :meth:`FileWorker.finish`, both of which raise
   :class:`WriteFailed` naming the file. Nothing is logged on the thread (Pelican's
@@ -53,7 +55,7 @@ __all__ = [
 ]
 
 #: Text waiting to be written, at most (a thread page is about 20-60 kB).
-MAX_PENDING_BYTES = 2 * 1024 * 1024
+MAX_PENDING_BYTES = 512 * 1024
 #: Jobs waiting, at most (many citation files are under 1 kB).
 MAX_PENDING_JOBS = 512
 #: An idle thread ends after this long; the next job starts a new one.
@@ -88,6 +90,7 @@ class WriteFailed(Exception):
 class _Write:
     path: str
     data: bytes
+    old: _OldCopies | None  # where its old copy may be, as it was when the job was given
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,8 @@ class FileWorker:
         self._stopping = False
         self._failure: Problem | None = None
         self._delete_problems: list[Problem] = []
-        self._old_copies: _OldCopies | None = None  # read and cleared by the thread only
+        self._queued_paths: dict[str, int] = {}  # the writes waiting, by path
+        self._old_copies: _OldCopies | None = None  # given to each write, producer side
 
     def reuse_files_from(self, old: str, new: str) -> None:
         """Let later writes into the folder ``new`` take their old copies from the folder
@@ -171,15 +175,24 @@ class FileWorker:
     def write(self, path: str, data: bytes) -> None:
         """Write ``data`` to ``path`` (its folder made when missing), after the jobs before.
 
-        Waits while too much is pending; raises :class:`WriteFailed` once a write has failed.
+        When too much is pending, writes it here instead; raises :class:`WriteFailed` once a
+        write has failed.
         """
-        self._add(_Write(path, data), len(data))
+        job = _Write(path, data, self._old_copies)
+        if not self._add(job, len(data)):
+            self._do(job)
+            with self._changed:
+                failed = self._failure is not None
+            if failed:
+                self.finish()  # raises WriteFailed, with the thread ended
 
     def remove_tree(self, path: str) -> None:
         """Delete the folder ``path`` and everything in it, without following symbolic links.
 
         What cannot be deleted is reported by :meth:`finish`, and does not stop later writes.
         """
+        if self._old_copies is not None and path.rstrip(os.sep) == self._old_copies.old:
+            self._old_copies = None  # later writes create their files
         self._add(_RemoveTree(path), 0)
 
     def finish(self, *, forget_failure: bool = False) -> list[Problem]:
@@ -206,7 +219,9 @@ class FileWorker:
         with self._changed:
             return self._thread is not None
 
-    def _add(self, job: _Job, size: int) -> None:
+    def _add(self, job: _Job, size: int) -> bool:
+        """Queue ``job``; False when the queue is full and the producer may run this write
+        itself (no write for the same path is waiting), instead of waiting for room."""
         with self._changed:
             while (
                 self._jobs
@@ -216,17 +231,22 @@ class FileWorker:
                     or len(self._jobs) >= self._max_jobs
                 )
             ):
+                if isinstance(job, _Write) and job.path not in self._queued_paths:
+                    return False
                 self._changed.wait()
             failed = self._failure is not None
             if not failed:
                 self._jobs.append((job, size))
                 self._pending_bytes += size
+                if isinstance(job, _Write):
+                    self._queued_paths[job.path] = self._queued_paths.get(job.path, 0) + 1
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._run, name=THREAD_NAME)
                     self._thread.start()
                 self._changed.notify_all()
         if failed:
             self.finish()  # raises WriteFailed, with the thread ended
+        return True
 
     def _run(self) -> None:
         try:
@@ -236,6 +256,7 @@ class FileWorker:
                 if self._failure is None:
                     self._failure = Problem("(the file-writing thread)", _reason(exc))
                 self._jobs.clear()
+                self._queued_paths.clear()
                 self._pending_bytes = 0
                 self._thread = None
                 self._changed.notify_all()
@@ -255,13 +276,18 @@ class FileWorker:
             with self._changed:
                 self._jobs.popleft()
                 self._pending_bytes -= size
+                if isinstance(job, _Write):
+                    left = self._queued_paths[job.path] - 1
+                    if left:
+                        self._queued_paths[job.path] = left
+                    else:
+                        del self._queued_paths[job.path]
                 self._changed.notify_all()
 
     def _do(self, job: _Job) -> None:
-        """Run one job; every exception becomes a recorded problem (none may vanish here)."""
+        """Run one job (on the thread, or a write on the producer's when the queue is full);
+        every exception becomes a recorded problem (none may vanish here)."""
         if isinstance(job, _RemoveTree):
-            if self._old_copies is not None and job.path.rstrip(os.sep) == self._old_copies.old:
-                self._old_copies = None
             try:
                 problems = _remove_tree(job.path)
             except Exception as exc:
@@ -270,8 +296,8 @@ class FileWorker:
                 self._delete_problems.extend(problems)
             return
         try:
-            if self._old_copies is not None:
-                self._old_copies.take(job.path)
+            if job.old is not None:
+                job.old.take(job.path)
             _write_file(job.path, job.data)
         except Exception as exc:  # an OSError, or anything else: the build must hear of it
             with self._changed:
