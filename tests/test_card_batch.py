@@ -3,12 +3,18 @@ replaced (not piled up) when a thread's card changes."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import PIL
 import pytest
 from PIL import Image
 from tweetorials.media import card_batch
 from tweetorials.media.card_batch import CardBatch, CardInputs
+from tweetorials.media.cards_worker import BOOT
 
 
 def inputs(n: int, title: str = "Why troponin rises") -> CardInputs:
@@ -110,3 +116,19 @@ def test_the_worker_draws_the_cards_this_process_would(tmp_path: Path) -> None:
     drawn = {p.name: p.read_bytes() for p in folders[1].glob("*.png")}
     assert len(drawn) == len(jobs)
     assert {p.name: p.read_bytes() for p in folders[2].glob("*.png")} == drawn
+
+
+def test_ctrl_c_stops_a_worker_without_a_traceback() -> None:
+    pillow = str(Path(PIL.__file__).resolve().parents[1])
+    package = str(Path(card_batch.__file__).resolve().parents[1])
+    worker = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", BOOT, pillow, package],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.5)  # let it start waiting for cards
+    worker.send_signal(signal.SIGINT)
+    _, said = worker.communicate(timeout=30)
+    assert worker.returncode == 130
+    assert "Traceback" not in said

@@ -33,7 +33,10 @@ for name, folder in (("tweetorials", sys.argv[2]), ("tweetorials.media", sys.arg
     module.__path__ = [folder]
     sys.modules[name] = module
 from tweetorials.media.cards_worker import serve
-sys.exit(serve())
+try:
+    sys.exit(serve())
+except KeyboardInterrupt:  # Ctrl-C stops the build and its worker: no traceback from here
+    sys.exit(130)
 """
 
 
