@@ -13,6 +13,7 @@ thread listed in the specialty.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import posixpath
 import weakref
@@ -138,7 +139,7 @@ def citation_view(
         ris_path=posixpath.join(folder, "citation.ris"),
         csl_path=posixpath.join(folder, "citation.json"),
         specialty_files=[
-            SpecialtyFile(s.slug, s.name, specialty_file(settings, s.slug))
+            _specialty_entry(s.slug, s.name, settings.get("CATEGORY_SAVE_AS"))
             for s in view.specialties
         ],
         key=data.key,
@@ -159,6 +160,15 @@ def original_url(platform: str, url: str) -> str:
     except UnsupportedURL:
         return ""
     return url
+
+
+@functools.lru_cache(maxsize=256)
+def _specialty_entry(slug: str, name: str, category_save_as: Any) -> SpecialtyFile:
+    """One (frozen) :class:`SpecialtyFile` per specialty, shared by its threads' citations
+    instead of one per thread (two strings and an object each). ``category_save_as``: the
+    setting, None when it is not set."""
+    settings = {} if category_save_as is None else {"CATEGORY_SAVE_AS": category_save_as}
+    return SpecialtyFile(slug, name, specialty_file(settings, slug))
 
 
 def specialty_file(settings: dict[str, Any], slug: str) -> str:
