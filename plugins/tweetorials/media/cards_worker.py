@@ -3,8 +3,8 @@
 :class:`~.card_batch.CardBatch` starts it with :data:`BOOT` under ``python -I -S``: no site
 packages but Pillow's folder, and this package's modules loaded without running the package's
 ``__init__`` files (they import the whole media layer: snapshots, YAML). What the worker loads
-is the drawing and nothing else, because its memory counts on top of the build's: about 25 MB
-where a worker importing the package took 42.
+is the drawing and nothing else, because its memory counts on top of the build's: about 30 MB
+where a worker importing the package took 42 (16 of the 30 are Python and Pillow themselves).
 
 Protocol: each line on stdin is a JSON ``[path, title, author_name, handle, specialties,
 site_name]``; the worker draws it into ``path`` (atomically) and prints ``[path, reason]`` for
