@@ -176,6 +176,8 @@ def test_a_build_failing_elsewhere_leaves_no_thread_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = copy_site(tmp_path)
+    pelican_for(site, site / "output").run()  # an old output, half taken back when it fails
+    first = tree(site / "output")
     pelican = pelican_for(site, site / "output")
     from pelican import signals
 
@@ -195,6 +197,8 @@ def test_a_build_failing_elsewhere_leaves_no_thread_behind(
     assert no_writer_thread_within(2.0)
     # What was queued before the failure was written, as inline writing would have.
     assert (site / "output" / Path(written[0].save_as)).is_file()
+    pelican_for(site, site / "output").run()  # and the next build is whole, nothing hidden left
+    assert tree(site / "output") == first
 
 
 def test_rebuilds_of_one_pelican_object_empty_the_output_each_time(tmp_path: Path) -> None:

@@ -170,7 +170,9 @@ class FileWorker:
         if not hasattr(os, "geteuid"):
             return
         mode = 0o666 & ~_umask()
-        self._old_copies = _OldCopies(old.rstrip(os.sep), new.rstrip(os.sep), mode, os.geteuid())
+        self._old_copies = _OldCopies(
+            os.path.abspath(old), os.path.abspath(new), mode, os.geteuid()
+        )
 
     def write(self, path: str, data: bytes) -> None:
         """Write ``data`` to ``path`` (its folder made when missing), after the jobs before.
@@ -191,7 +193,7 @@ class FileWorker:
 
         What cannot be deleted is reported by :meth:`finish`, and does not stop later writes.
         """
-        if self._old_copies is not None and path.rstrip(os.sep) == self._old_copies.old:
+        if self._old_copies is not None and os.path.abspath(path) == self._old_copies.old:
             self._old_copies = None  # later writes create their files
         self._add(_RemoveTree(path), 0)
 

@@ -195,10 +195,13 @@ def active_writer(output_path: str) -> BackgroundWriter | None:
 def clear_old_output(pelican: Any) -> None:
     """Settle what an earlier run left queued, then move the old output aside (see the module
     docstring); returns nothing, so Pelican adds no generator."""
-    build = _build(pelican.output_path)
-    build.writer = None
-    build.trash = None  # a failed run's is inside the output: it goes with the rest
-    build.files.finish(forget_failure=True)  # that run has failed already, and said so
+    key = os.path.realpath(pelican.output_path)
+    earlier = _builds.get(key)
+    if earlier is not None:
+        # A run that failed half way: its jobs end first (its failure was told already), and
+        # its hidden old output, inside the output folder, goes with the rest below.
+        earlier.files.finish(forget_failure=True)
+    build = _builds[key] = _Build(FileWorker())
     if not _pelican_would_clean(pelican):
         return
     output = pelican.output_path
@@ -218,7 +221,7 @@ def clear_old_output(pelican: Any) -> None:
                 os.rename(entry.path, os.path.join(trash, entry.name))
     clean_output_dir(output, kept)
     pelican.delete_outputdir = False  # emptied; back to the configured value at get_writer
-    build.files.reuse_files_from(os.path.abspath(trash), os.path.abspath(output))
+    build.files.reuse_files_from(trash, output)
     build.trash = trash  # deleted by finish_writes, once no write can reuse a file from it
 
 
