@@ -71,11 +71,22 @@ class CitationView:
 
     data: CitationData
     csl_packed: bytes  # the CSL-JSON item as citation_csl.csl_entry writes it, compressed
-    bib_path: str  # site-relative, e.g. threads/slug/citation.bib
-    ris_path: str
-    csl_path: str
+    folder: str  # site-relative: the page's folder, e.g. threads/slug
     specialty_files: list[SpecialtyFile]
     key: str
+
+    @property
+    def bib_path(self) -> str:
+        """Site-relative, e.g. ``threads/slug/citation.bib``."""
+        return posixpath.join(self.folder, "citation.bib")
+
+    @property
+    def ris_path(self) -> str:
+        return posixpath.join(self.folder, "citation.ris")
+
+    @property
+    def csl_path(self) -> str:
+        return posixpath.join(self.folder, "citation.json")
 
     @property
     def csl(self) -> str:
@@ -135,9 +146,7 @@ def citation_view(
     return CitationView(
         data=data,
         csl_packed=zlib.compress(csl_entry(csl_item(data)).encode("utf-8"), 1),
-        bib_path=posixpath.join(folder, "citation.bib"),
-        ris_path=posixpath.join(folder, "citation.ris"),
-        csl_path=posixpath.join(folder, "citation.json"),
+        folder=folder,
         specialty_files=[
             _specialty_entry(s.slug, s.name, settings.get("CATEGORY_SAVE_AS"))
             for s in view.specialties
