@@ -115,6 +115,7 @@ def _forget_page(article: Any) -> None:
     view: ThreadView | None = getattr(article, "tweetorial", None)
     if view is not None:
         view.extra.forget_page()
+        view.extra.release_references()  # read by its page alone
     if isinstance(article, ThreadArticle):
         article.release_body()  # the feeds, written before the pages, have read it too
 

@@ -109,6 +109,8 @@ class ThreadExtras:
     def references(self) -> list[Reference] | None:
         """The references found in the posts (render.plugin); None: not looked for yet."""
         if self._references is None and self._packed_references is not None:
+            if not self._packed_references:
+                raise RuntimeError("a thread's references were read after its page was written")
             self._references = pickle.loads(zlib.decompress(self._packed_references))
         return self._references
 
@@ -135,6 +137,13 @@ class ThreadExtras:
     @meta.setter
     def meta(self, value: PageMeta | None) -> None:
         self._meta = value
+
+    def release_references(self) -> None:
+        """The page is written, and it is their only reader: let the references go (a later
+        read is a bug, and says so). :attr:`has_references` stays true."""
+        self._references = None
+        if self._packed_references is not None:
+            self._packed_references = b""  # never a packed list: zlib output is not empty
 
     def forget_page(self) -> None:
         """Let go of what the page read and can be made again: its head and the references
