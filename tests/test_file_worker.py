@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,6 +28,62 @@ def test_writes_land_in_order_with_their_folders_made(tmp_path: Path) -> None:
         ).read_bytes() == f"{45 + folder}\r\n".encode()
     assert (tmp_path / "top.txt").read_bytes() == b"x"
     assert not files.running
+
+
+def test_folders_are_made_ahead_and_one_that_cannot_be_is_left_to_its_write(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "taken").write_text("a file where a folder should go")
+    (tmp_path / "exists").mkdir()
+    files = FileWorker()
+    files.make_folders(
+        [str(tmp_path / "a" / "b"), str(tmp_path / "exists"), str(tmp_path / "taken" / "c")]
+    )
+    files.write(str(tmp_path / "a" / "b" / "index.html"), b"page")
+    assert files.finish() == []
+    assert (tmp_path / "a" / "b" / "index.html").read_bytes() == b"page"
+    assert (tmp_path / "exists").is_dir()
+    files.write(str(tmp_path / "taken" / "c" / "index.html"), b"page")
+    with pytest.raises(WriteFailed, match="taken"):
+        files.finish()
+    assert not files.running
+
+
+def test_a_build_makes_each_page_folder_once_on_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every folder a page goes into is handed to the thread before the pages are written."""
+    from tweetorials.render import output_writer
+
+    asked: list[str] = []
+    real = FileWorker.make_folders
+
+    def spy(self: FileWorker, paths: Any) -> None:
+        paths = list(paths)
+        asked.extend(paths)
+        real(self, paths)
+
+    monkeypatch.setattr(FileWorker, "make_folders", spy)
+    output = tmp_path / "out"
+
+    class Item:
+        def __init__(self, save_as: str) -> None:
+            self.save_as = save_as
+
+    generator = SimpleNamespace(
+        output_path=str(output),
+        articles=[Item("threads/a/index.html"), Item("threads/b/index.html")],
+        tags={Item("tag/x/index.html"): []},
+        categories=[(Item("specialty/y/index.html"), [])],
+        authors=[(Item("author/z/index.html"), []), (Item(""), [])],
+    )
+    build = output_writer._build(str(output))
+    output_writer.make_output_folders([generator])
+    build.files.finish()
+    expected = ["threads/a", "threads/b", "tag/x", "specialty/y", "author/z"]
+    assert asked == [str(output / folder) for folder in expected]
+    assert all((output / folder).is_dir() for folder in expected)
+    output_writer._builds.clear()
 
 
 def test_pending_text_never_exceeds_the_bound(

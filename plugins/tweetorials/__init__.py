@@ -46,6 +46,7 @@ def register() -> None:
     # Files are written on a background thread; the old output is deleted there too.
     signals.get_generators.connect(output_writer.clear_old_output)
     signals.get_writer.connect(output_writer.background_writer)
+    signals.all_generators_finalized.connect(output_writer.make_output_folders)
     signals.article_generator_pretaxonomy.connect(plugin.inject_threads)
     signals.article_generator_finalized.connect(plugin.spread_specialties)
     # Reader extras (references, citations, neighbours, metadata), then site-wide files.

@@ -51,6 +51,7 @@ __all__ = [
     "background_writer",
     "clear_old_output",
     "finish_writes",
+    "make_output_folders",
     "write_output_file",
 ]
 
@@ -248,6 +249,34 @@ def background_writer(pelican: Any) -> type[BackgroundWriter] | None:
     ):
         return None
     return BackgroundWriter
+
+
+def make_output_folders(generators: list[Any]) -> None:
+    """``all_generators_finalized``: once every page's output path is known, have the thread
+    make their folders while the main thread renders (see :meth:`.FileWorker.make_folders`):
+    one per article, page, tag, specialty and author."""
+    folders: dict[str, None] = {}  # in order, once each
+    for generator in generators:
+        build = _builds.get(os.path.realpath(getattr(generator, "output_path", "") or "."))
+        if build is None:
+            continue
+        for item in _written_items(generator):
+            save_as = getattr(item, "save_as", "")
+            if isinstance(save_as, str) and save_as:
+                folder = os.path.dirname(os.path.join(generator.output_path, save_as))
+                folders[folder] = None
+        if folders:
+            build.files.make_folders(folders)
+            folders = {}
+
+
+def _written_items(generator: Any) -> list[Any]:
+    """What a generator writes a page for: its articles or pages, and the taxonomy pages."""
+    items = [*getattr(generator, "articles", ()), *getattr(generator, "pages", ())]
+    items += list(getattr(generator, "tags", {}) or {})
+    items += [wrapper for wrapper, _ in getattr(generator, "categories", ()) or ()]
+    items += [wrapper for wrapper, _ in getattr(generator, "authors", ()) or ()]
+    return items
 
 
 def finish_writes(output_path: str, *, last: bool) -> None:
