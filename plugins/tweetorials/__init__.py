@@ -39,7 +39,7 @@ def register() -> None:
     )
 
     # No full garbage collection while the build runs (render/collector.py says why).
-    signals.initialized.connect(collector.hold_full_collections)
+    signals.initialized.connect(collector.hold_during_runs)
     signals.initialized.connect(_check_then_fetch)
     signals.generator_init.connect(fragments.add_render_once)
     signals.generator_init.connect(template_cache.add_template_cache)
@@ -58,7 +58,6 @@ def register() -> None:
     signals.feed_generated.connect(feeds.fix_feed_items)
     signals.page_writer_finalized.connect(_finish_writes_before_static_files)
     signals.finalized.connect(_finish_build)
-    signals.finalized.connect(collector.resume_full_collections)  # after the last step
 
 
 def _finish_writes_before_static_files(generator: Any, writer: Any) -> None:

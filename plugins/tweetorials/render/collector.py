@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-__all__ = ["hold_full_collections", "resume_full_collections"]
+__all__ = ["hold_during_runs", "hold_full_collections", "resume_full_collections"]
 
 #: Young collections between two full ones while a build runs: more than a build ever makes
 #: (one per ~7,000 allocations that survive), so none in practice.
@@ -41,3 +41,26 @@ def resume_full_collections(_pelican: Any = None) -> None:
     """``finalized``: the thresholds the process had before the build."""
     if _before:
         gc.set_threshold(*_before.pop())
+
+
+def hold_during_runs(pelican: Any) -> None:
+    """``initialized``: hold full collections during each of this Pelican object's runs, and
+    put the thresholds back however a run ends.
+
+    Pelican has no signal for a build that failed (a template error, a refused build, a write
+    that failed): resuming at ``finalized`` alone would leave a process that goes on (the
+    tests, ``pelican --autoreload``, which runs one object again and again) without full
+    collections. So the object's own ``run`` is wrapped, for this object only. Held from
+    here already: the snapshot check at ``initialized`` is part of the build.
+    """
+    hold_full_collections()
+    run = pelican.run
+
+    def run_holding_full_collections() -> Any:
+        hold_full_collections()
+        try:
+            return run()
+        finally:
+            resume_full_collections()
+
+    pelican.run = run_holding_full_collections
