@@ -33,3 +33,14 @@ def test_iterating_gives_what_indexing_gives_and_makes_no_new_posts() -> None:
     view = _view(posts)
     assert view.missing_posts == 2
     assert [p.number for p in view.noted_posts] == [3]
+
+
+def test_indexing_outside_the_posts_raises_as_a_list_does() -> None:
+    posts = ReleasedPosts(("ok", "deleted", "ok"), {0: _kept(1)})
+    assert posts[-1].number == 3 and posts[-3] is posts[0]
+    for index in (3, -4):
+        try:
+            posts[index]
+        except IndexError:
+            continue
+        raise AssertionError(f"posts[{index}] did not raise IndexError")

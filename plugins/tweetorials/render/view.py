@@ -268,6 +268,8 @@ class ReleasedPosts(Sequence[PostView]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
+            if index < 0:  # before the first post: an error, as for a list
+                raise IndexError("post index out of range")
         kept = self._kept.get(index)
         if kept is not None:
             return kept
