@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import DictLoader, Environment
+from jinja2 import DictLoader, Environment, pass_context
 from tweetorials.render.template_cache import _options, _TemplateCache
 
 from .conftest import build
@@ -41,6 +41,29 @@ def test_other_options_or_source_compile_again(tmp_path: Path) -> None:
     assert _render(tmp_path, autoescape=False) == "<i><b></i>"
     assert _render(tmp_path, source=SOURCE + "!", autoescape=True) == "<i>&lt;b&gt;</i>!"
     assert _Counting.compiled == 3
+
+
+def test_a_filter_that_now_takes_the_context_compiles_again(tmp_path: Path) -> None:
+    """The compiled code calls a filter as it was when compiled: with the context or not."""
+    source = "{{ 'x' | mark }}"
+
+    def plain(value: str) -> str:
+        return f"[{value}]"
+
+    @pass_context
+    def with_context(context: Any, value: str) -> str:
+        return f"[{value} on {context['page']}]"
+
+    def render(mark: Any) -> str:
+        env = _Counting(loader=DictLoader({"t.html": source}))
+        env.filters["mark"] = mark
+        env.bytecode_cache = _TemplateCache(str(tmp_path), _options(env))
+        return env.get_template("t.html").render(page="p")
+
+    _Counting.compiled = 0
+    assert render(plain) == "[x]"
+    assert render(with_context) == "[x on p]"
+    assert _Counting.compiled == 2
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_speed_up(tmp_path: Path) -> None:

@@ -69,7 +69,32 @@ def add_template_cache(generator: Any) -> None:
 def _options(env: Environment) -> str:
     """What the compiled code of a template depends on besides its source."""
     syntax = [getattr(env, name) for name in _SYNTAX]
-    return repr((jinja2.__version__, syntax, env.autoescape, env.optimized, sorted(env.extensions)))
+    # The compiler writes how each filter and test is called (with the context, the
+    # environment or neither) and whether output goes through `finalize` into the code.
+    calls = [
+        sorted((name, _passes(function)) for name, function in table.items())
+        for table in (env.filters, env.tests)
+    ]
+    finalize = None if env.finalize is None else _passes(env.finalize)
+    gettext = getattr(env, "newstyle_gettext", None)  # the i18n extension's setting
+    return repr(
+        (
+            jinja2.__version__,
+            syntax,
+            env.autoescape,
+            env.optimized,
+            sorted(env.extensions),
+            calls,
+            finalize,
+            gettext,
+        )
+    )
+
+
+def _passes(function: Any) -> str:
+    """What Jinja passes a filter, test or ``finalize`` first (``@pass_context`` and the
+    like), as the compiled code calls it."""
+    return str(getattr(function, "jinja_pass_arg", ""))
 
 
 #: The environment's options that change how a template is read.
