@@ -132,3 +132,94 @@ def test_ctrl_c_stops_a_worker_without_a_traceback() -> None:
     _, said = worker.communicate(timeout=30)
     assert worker.returncode == 130
     assert "Traceback" not in said
+
+
+def drawn_here(folder: Path, count: int) -> dict[str, bytes]:
+    """The cards ``count`` threads get from a build that draws them in its own process."""
+    draw(folder, count, workers=1)
+    return {p.name: p.read_bytes() for p in folder.glob("*.png")}
+
+
+def build_with_workers(folder: Path, count: int) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+    batch = CardBatch(folder, workers=2)
+    assert sum(batch.need(f"x-{n}", inputs(n))[1] for n in range(count)) == count
+    batch.start()
+    failures = batch.finish()
+    return failures, {p.name: p.read_bytes() for p in folder.glob("*.png")}
+
+
+@pytest.mark.parametrize(
+    "boot",
+    [
+        "import sys; sys.exit(1)",  # dies at once
+        "print('Fatal Python error: no memory', flush=True)",  # says something, not a report
+    ],
+    ids=["dies-at-start", "not-a-report"],
+)
+def test_cards_a_broken_worker_did_not_draw_are_drawn_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, boot: str
+) -> None:
+    count = card_batch.POOL_THRESHOLD + 4
+    expected = drawn_here(tmp_path / "here", count)
+    monkeypatch.setattr(card_batch, "BOOT", boot)
+    failures, cards = build_with_workers(tmp_path / "worker", count)
+    assert failures == []
+    assert cards == expected  # every card, the bytes this process draws
+    assert "card worker failed" in caplog.text
+
+
+def test_a_worker_without_pillow_says_so_and_the_cards_are_drawn_here(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    count = card_batch.POOL_THRESHOLD + 4
+    expected = drawn_here(tmp_path / "here", count)
+    no_pillow = tmp_path / "no-pillow"
+    no_pillow.mkdir()
+    monkeypatch.setattr(card_batch, "BOOT", BOOT.replace("sys.argv[1]", repr(str(no_pillow))))
+    failures, cards = build_with_workers(tmp_path / "worker", count)
+    assert failures == []
+    assert cards == expected
+    assert "card worker failed" in caplog.text and "PIL" in caplog.text
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_cards_are_drawn_here_when_no_worker_can_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    count = card_batch.POOL_THRESHOLD + 4
+    expected = drawn_here(tmp_path / "here", count)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    failures, cards = build_with_workers(tmp_path / "worker", count)
+    assert failures == []
+    assert cards == expected
+    assert "card worker could not start" in caplog.text
+
+
+def test_the_worker_puts_pillow_after_the_standard_library(tmp_path: Path) -> None:
+    """A stale backport beside Pillow (PyPI ``pathlib``, ``enum34``) must not shadow the
+    standard library in the worker: here a ``json.py`` that would stop it."""
+    stale = tmp_path / "site-packages"
+    stale.mkdir()
+    (stale / "json.py").write_text("raise SystemExit('a stale json shadowed the standard one')\n")
+    package = str(Path(card_batch.__file__).resolve().parents[1])
+    worker = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", BOOT, str(stale), package],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (worker.returncode, worker.stderr) == (0, "")
+
+
+def test_the_worker_writes_a_card_with_the_platform_s_paths(tmp_path: Path) -> None:
+    from tweetorials.media.cards_worker import draw_into
+
+    path = tmp_path / "sub" / "card.png"
+    path.parent.mkdir()
+    draw_into(str(path), b"png bytes")
+    assert path.read_bytes() == b"png bytes"
+    assert [p.name for p in path.parent.iterdir()] == ["card.png"]  # no temporary file left

@@ -103,7 +103,7 @@ class CardBatch:
         self._missing: dict[str, tuple[str, CardInputs]] = {}  # file name -> (slug, inputs)
         self._waiting: list[tuple[str, CardInputs]] = []  # not handed to a worker yet
         self._workers: list[subprocess.Popen[str]] = []
-        self._handed: list[str] = []  # paths of the cards sent to a worker
+        self._handed: list[tuple[str, CardInputs]] = []  # the cards sent to a worker
         self._failures: list[tuple[str, str]] = []
 
     def need(self, slug: str, inputs: CardInputs) -> tuple[Path, bool]:
@@ -116,7 +116,9 @@ class CardBatch:
         self._waiting.append((str(path), inputs))
         if not self._workers and self.workers >= 2 and len(self._waiting) >= POOL_THRESHOLD:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._workers = [_start_worker() for _ in range(min(self.workers - 1, MAX_WORKERS))]
+            self._workers = _start_workers(min(self.workers - 1, MAX_WORKERS))
+            if not self._workers:
+                self.workers = 1  # the cards are drawn here, at start()
         if self._workers and self.workers >= 2:
             self._hand_over()
         return path, True
@@ -135,7 +137,7 @@ class CardBatch:
                 self.workers = 1  # no more handing over
                 del self._waiting[:sent]
                 return
-            self._handed.append(path)
+            self._handed.append((path, inputs))
         self._waiting.clear()
 
     def start(self) -> None:
@@ -151,19 +153,35 @@ class CardBatch:
             self._waiting = []
 
     def finish(self) -> list[tuple[str, str]]:
-        """Wait for the cards; returns ``(path, reason)`` for each that could not be drawn."""
+        """Wait for the cards; returns ``(path, reason)`` for each that could not be drawn.
+
+        A card a worker did not draw (it died, could not load Pillow, said something that is
+        not a report, or could not draw that card) is drawn here: only a card that fails here
+        too is a failure, so a broken worker costs time, never the cards.
+        """
         self.start()
         failures, self._failures = self._failures, []
+        troubles: list[str] = []
+        failed: set[str] = set()
         for worker in self._workers:
-            failures += _collect(worker)
-        if any(worker.returncode != 0 for worker in self._workers):
-            reported = {path for path, _ in failures}
+            reported, trouble = _collect(worker)
+            troubles += [trouble] if trouble else []
+            troubles += [f"{_shown(path)}: {reason}" for path, reason in reported]
+            failed |= {path for path, _ in reported}
+        if self._handed:
             drawn = _listing(self.folder)
-            failures += [
-                (path, "the card worker stopped before drawing it")
-                for path in self._handed
-                if path not in reported and Path(path).name not in drawn
+            left = [
+                (path, card)
+                for path, card in self._handed
+                if path in failed or Path(path).name not in drawn
             ]
+            if left:
+                log.warning(
+                    "the card worker failed to draw %d cards (%s); drawing them in this process",
+                    len(left),
+                    troubles[0] if troubles else "it stopped early",
+                )
+                failures += draw_all(left)
         self._workers, self._handed = [], []
         self._remove_superseded({slug for slug, _ in self._missing.values()})
         self._present |= set(self._missing)
@@ -181,6 +199,15 @@ class CardBatch:
                 self._present.discard(name)
 
 
+def _start_workers(count: int) -> list[subprocess.Popen[str]]:
+    """``count`` workers, or none (with a warning) when the system cannot start one."""
+    try:
+        return [_start_worker() for _ in range(count)]
+    except OSError as exc:  # no process left to fork, no Python at sys.executable
+        log.warning("the card worker could not start (%s); cards are drawn in this process", exc)
+        return []
+
+
 def _start_worker() -> subprocess.Popen[str]:
     """A lean worker: ``python -I -S`` that loads Pillow and the drawing modules only."""
     pillow_folder = str(Path(PIL.__file__).resolve().parents[1])
@@ -194,19 +221,26 @@ def _start_worker() -> subprocess.Popen[str]:
     )
 
 
-def _collect(worker: subprocess.Popen[str]) -> list[tuple[str, str]]:
-    """Wait for a worker; the cards it reported it could not draw."""
+def _collect(worker: subprocess.Popen[str]) -> tuple[list[tuple[str, str]], str]:
+    """Wait for a worker: the cards it reported it could not draw, and what went wrong with
+    the worker itself ("" when nothing did)."""
     assert worker.stdout is not None
     said = worker.stdout.read()
     worker.wait()
     failures: list[tuple[str, str]] = []
+    trouble = f"it exited with status {worker.returncode}" if worker.returncode else ""
     for line in said.splitlines():
         if line.strip():
-            path, reason = json.loads(line)
-            failures.append((path, reason))
-    if worker.returncode != 0:
-        log.debug("a card worker exited with %s", worker.returncode)
-    return failures
+            try:
+                path, reason = json.loads(line)
+                failures.append((str(path), str(reason)))
+            except (ValueError, TypeError):  # not JSON, or not a [path, reason] pair
+                trouble = trouble or f"it said {line.strip()[:80]!r}, not a card report"
+    return failures, trouble
+
+
+def _shown(path: str) -> str:
+    return Path(path).name
 
 
 def _cores() -> int:

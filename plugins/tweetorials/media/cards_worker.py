@@ -26,9 +26,10 @@ __all__ = ["BOOT", "draw_into", "serve"]
 
 #: The worker's program: ``python -I -S -c BOOT <Pillow's folder> <this package's folder>``.
 BOOT = """\
-import sys, types
-sys.path[:0] = [sys.argv[1]]
-for name, folder in (("tweetorials", sys.argv[2]), ("tweetorials.media", sys.argv[2] + "/media")):
+import os, sys, types
+sys.path.append(sys.argv[1])  # after the standard library: a stale backport must not shadow it
+media = os.path.join(sys.argv[2], "media")
+for name, folder in (("tweetorials", sys.argv[2]), ("tweetorials.media", media)):
     module = types.ModuleType(name)
     module.__path__ = [folder]
     sys.modules[name] = module
@@ -45,8 +46,8 @@ def draw_into(path: str, data: bytes) -> None:
     folder, then a rename. (:func:`~..files.atomic_write_bytes` does the same, but its module
     loads ``tempfile``, which the worker does without.) Cards are not flushed to disk: they
     can be drawn again."""
-    folder, _, name = path.rpartition("/")
-    temporary = f"{folder}/.{name}.{os.getpid()}.tmp"
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -110,9 +111,9 @@ def _take(
 def _draw(
     path: str, title: str, author_name: str, handle: str, specialties: list[Any], site_name: str
 ) -> None:
-    from .cards import render_card  # here, so that card_batch can read BOOT without Pillow
-
     try:
+        from .cards import render_card  # here, so that card_batch can read BOOT without Pillow
+
         labels = [(str(name), str(colour)) for name, colour in specialties]
         draw_into(path, render_card(title, author_name, handle, labels, site_name))
     except Exception as exc:  # a full disk, a font that would not load
