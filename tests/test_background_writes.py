@@ -279,3 +279,35 @@ def test_old_files_are_reused_only_where_nothing_else_can_change(tmp_path: Path)
     assert linked.read_text(encoding="utf-8") == "mine"
     assert pointed.read_text(encoding="utf-8") == "mine too"
     assert os.stat(folder / "citation.json").st_ino == untouched  # taken back, not created
+
+
+def test_another_plugin_at_finalized_gets_pelicans_own_writer(
+    tmp_path: Path, slow_writes: None
+) -> None:
+    """A plugin listening to ``finalized`` may run before the handler that waits for the
+    writes (say, one that compresses the site): then Pelican writes and empties the output
+    itself, so that plugin sees every page and no old output set aside."""
+    import tweetorials
+    from pelican import signals
+
+    site = copy_site(tmp_path)
+    output = site / "output"
+    pelican_for(site, output).run()  # an old output
+    seen: list[set[str]] = []
+
+    def compress_site(pelican: Any) -> None:
+        seen.append(set(tree(output)))
+
+    pelican = pelican_for(site, output)
+    ours = tweetorials._finish_build
+    signals.finalized.disconnect(ours)  # put the other plugin first, as PLUGINS order may
+    signals.finalized.connect(compress_site)
+    signals.finalized.connect(ours)
+    try:
+        pelican.run()
+    finally:
+        signals.finalized.disconnect(compress_site)
+    pages = {name for name in tree(output) if name.startswith(("threads/", "feeds/", "tag/"))}
+    assert f"threads/{THREAD}/citation.ris" in pages
+    assert pages <= seen[0]
+    assert not [name for name in seen[0] if output_writer.TRASH_PREFIX in name]

@@ -57,6 +57,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_PACKAGE = __name__.split(".")[0]
+
 #: The hidden folder, inside the output, that the previous output is moved into.
 TRASH_PREFIX = ".tweetorials-old-output-"
 
@@ -203,7 +205,7 @@ def clear_old_output(pelican: Any) -> None:
         # its hidden old output, inside the output folder, goes with the rest below.
         earlier.files.finish(forget_failure=True)
     build = _builds[key] = _Build(FileWorker())
-    if not _pelican_would_clean(pelican):
+    if not _pelican_would_clean(pelican) or _others_may_read_output():
         return
     output = pelican.output_path
     try:
@@ -242,13 +244,30 @@ def background_writer(pelican: Any) -> type[BackgroundWriter] | None:
     """``get_writer``: the writer class for this run (None: Pelican's own writer)."""
     if pelican in _deletes_output:
         pelican.delete_outputdir = _deletes_output[pelican]
-    if (
-        len(signals.get_writer.receivers) > 1
-        or signals.content_written.receivers
-        or signals.feed_written.receivers
-    ):
+    if len(signals.get_writer.receivers) > 1 or _others_may_read_output():
         return None
     return BackgroundWriter
+
+
+def _others_may_read_output() -> bool:
+    """Whether another plugin may read the output before the queued writes are done: it
+    listens to ``content_written`` or ``feed_written`` (it may read the file as soon as it
+    hears of it), or to ``finalized`` (it may run before the handler that waits for the
+    writes, e.g. a plugin that compresses or minifies the site). Then Pelican writes and
+    empties the output itself, as without this module."""
+    if signals.content_written.receivers or signals.feed_written.receivers:
+        return True
+    for reference in list(signals.finalized.receivers.values()):
+        receiver = reference() if isinstance(reference, weakref.ref) else reference
+        if receiver is not None and not _ours(receiver):
+            return True
+    return False
+
+
+def _ours(receiver: Any) -> bool:
+    """A handler of this package (``_finish_build`` waits for the writes itself)."""
+    module = str(getattr(receiver, "__module__", "") or "")
+    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
 
 
 def make_output_folders(generators: list[Any]) -> None:
