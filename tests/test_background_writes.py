@@ -311,3 +311,22 @@ def test_another_plugin_at_finalized_gets_pelicans_own_writer(
     assert f"threads/{THREAD}/citation.ris" in pages
     assert pages <= seen[0]
     assert not [name for name in seen[0] if output_writer.TRASH_PREFIX in name]
+
+
+def test_no_old_file_is_taken_through_a_folder_linked_out_of_the_output(tmp_path: Path) -> None:
+    """A folder of the old output that is a symbolic link leads out of it: the files found
+    through it are someone's own, never renamed into the site and overwritten."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    folder = output / "threads" / THREAD
+    notes = tmp_path / "notes"
+    folder.rename(notes)  # files made by the build: regular, one link, ours, the right mode
+    folder.symlink_to(notes, target_is_directory=True)
+    (notes / "index.html").write_text("my notes", encoding="utf-8")
+    mine = tree(notes)
+    pelican_for(site, output).run()
+    assert tree(notes) == mine
+    assert (notes / "index.html").read_text(encoding="utf-8") == "my notes"
+    assert tree(output) == first
