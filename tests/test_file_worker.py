@@ -202,6 +202,35 @@ def test_an_idle_thread_ends_by_itself(tmp_path: Path) -> None:
     assert (tmp_path / "y.txt").is_file()
 
 
+def test_without_a_thread_to_be_had_the_jobs_are_done_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread limit reached: every job is done by the producer, a failure still raised,
+    and finish() does not wait for a thread that never started."""
+
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    old = tmp_path / "old"
+    (old / "a").mkdir(parents=True)
+    files = FileWorker()
+    files.make_folders([str(tmp_path / "made")])
+    files.write(str(tmp_path / "made" / "x.txt"), b"x")
+    files.write(str(tmp_path / "new" / "y.txt"), b"y")
+    files.remove_tree(str(old))
+    files.remove_tree(str(tmp_path / "never-was"))
+    assert [p.path for p in files.finish()] == [str(tmp_path / "never-was")]
+    assert (tmp_path / "made" / "x.txt").read_bytes() == b"x"
+    assert (tmp_path / "new" / "y.txt").read_bytes() == b"y"
+    assert not old.exists()
+    assert not files.running
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(WriteFailed, match="Is a directory"):
+        files.write(str(tmp_path / "taken"), b"z")
+    assert files.finish() == []
+
+
 def test_removing_a_tree_reports_what_stayed(tmp_path: Path) -> None:
     old = tmp_path / "old"
     (old / "a" / "b").mkdir(parents=True)

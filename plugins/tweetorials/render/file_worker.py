@@ -221,7 +221,9 @@ class FileWorker:
         made here first, its ``makedirs`` finds the folder there. A folder that cannot be
         made is left to the write that needs it, which fails with the reason.
         """
-        self._add(_MakeFolders(tuple(paths)), 0)
+        job = _MakeFolders(tuple(paths))
+        if not self._add(job, 0):
+            self._do(job)
 
     def remove_tree(self, path: str) -> None:
         """Delete the folder ``path`` and everything in it, without following symbolic links.
@@ -230,7 +232,9 @@ class FileWorker:
         """
         if self._old_copies is not None and os.path.abspath(path) == self._old_copies.old:
             self._old_copies = None  # later writes create their files
-        self._add(_RemoveTree(path), 0)
+        job = _RemoveTree(path)
+        if not self._add(job, 0):
+            self._do(job)
 
     def finish(self, *, forget_failure: bool = False) -> list[Problem]:
         """Wait until every job given is done and the thread has ended.
@@ -257,8 +261,9 @@ class FileWorker:
             return self._thread is not None
 
     def _add(self, job: _Job, size: int) -> bool:
-        """Queue ``job``; False when the queue is full and the producer may run this write
-        itself (no write for the same path is waiting), instead of waiting for room."""
+        """Queue ``job``; False when the producer is to run it itself: the queue is full and
+        this is a write no queued write for the same path must precede (rather than wait for
+        room), or no thread can be started."""
         with self._changed:
             while (
                 self._jobs
@@ -273,16 +278,28 @@ class FileWorker:
                 self._changed.wait()
             failed = self._failure is not None
             if not failed:
+                if self._thread is None and not self._start_thread():
+                    return False
                 self._jobs.append((job, size))
                 self._pending_bytes += size
                 if isinstance(job, _Write):
                     self._queued_paths[job.path] = self._queued_paths.get(job.path, 0) + 1
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME)
-                    self._thread.start()
                 self._changed.notify_all()
         if failed:
             self.finish()  # raises WriteFailed, with the thread ended
+        return True
+
+    def _start_thread(self) -> bool:
+        """Start the thread (the lock held: it finds the job queued next). False when the
+        system refuses one (a thread limit reached): the producer then does its jobs itself,
+        as without a thread, where a job queued for a thread that never runs would leave
+        :meth:`finish` waiting forever. Nothing is queued when there is no thread."""
+        thread = threading.Thread(target=self._run, name=THREAD_NAME)
+        try:
+            thread.start()
+        except RuntimeError:
+            return False
+        self._thread = thread
         return True
 
     def _run(self) -> None:
