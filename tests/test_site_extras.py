@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tweetorials.render.output_writer import TRASH_PREFIX
+from tweetorials.render.search import find_pagefind, index_site
 from tweetorials.render.sitemap import write_site_files
 from tweetorials.render.structured_data import PageMeta, SiteInfo, script_json
 from tweetorials.snapshot import Author, LinkCard, Post, Thread
@@ -275,6 +277,31 @@ def test_robots_txt_only_where_crawlers_read_it(
     else:
         assert written.read_text().startswith(robots)
         assert "no robots.txt" not in caplog.text
+
+
+def _site_with_old_output_left(folder: Path) -> Path:
+    """Two pages, and one under the previous output's hidden folder (its deletion failed)."""
+    for rel in ("index.html", "threads/x/index.html", f"{TRASH_PREFIX}abc/threads/y/index.html"):
+        page = folder / rel
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<html><body data-pagefind-body><p>{rel}</p></body></html>")
+    return folder
+
+
+def test_the_sitemap_never_lists_the_old_output_left_behind(tmp_path: Path) -> None:
+    output = _site_with_old_output_left(tmp_path)
+    write_site_files(SiteInfo(url=SITEURL, name="S", language="en", output=output), output, {})
+    locs = [e.text for e in ET.parse(output / "sitemap.xml").iter() if e.tag.endswith("loc")]
+    assert locs == [f"{SITEURL}/", f"{SITEURL}/threads/x/"]
+
+
+def test_search_never_indexes_the_old_output_left_behind(tmp_path: Path) -> None:
+    binary = find_pagefind()
+    if binary is None:
+        pytest.skip("Pagefind is not installed")
+    bundle = index_site(_site_with_old_output_left(tmp_path), binary)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [language["page_count"] for language in entry["languages"].values()] == [2]
 
 
 def test_search_index_is_built_over_thread_pages_only(out: Path, page: Path) -> None:

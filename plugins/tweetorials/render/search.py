@@ -30,6 +30,10 @@ __all__ = ["SearchIndexError", "build_search_index", "find_pagefind", "index_sit
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 300
+#: The HTML Pagefind reads: its default ``**/*.{html}``, minus the files under a hidden folder
+#: at the top of the output. The previous output's ``.tweetorials-old-output-*`` (left behind
+#: when it could not be deleted) is such a folder, and its old pages must not be found.
+PAGE_GLOB = "{*.html,[!.]*/**/*.html}"
 
 
 class SearchIndexError(RuntimeError):
@@ -58,7 +62,8 @@ def index_site(output: Path, binary: str | None = None) -> Path:
             "Pagefind is not installed; install it with `pip install 'pagefind[bin]'` "
             "(or `pip install -e '.[search]'`), or set TWEETORIALS_SEARCH = False"
         )
-    command = [binary, "--site", str(output), "--output-subdir", "pagefind", "--silent"]
+    command = [binary, "--site", str(output), "--output-subdir", "pagefind"]
+    command += ["--glob", PAGE_GLOB, "--silent"]
     try:
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False

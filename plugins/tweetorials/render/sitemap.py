@@ -1,7 +1,9 @@
 """``sitemap.xml`` and ``robots.txt``, written after every page exists (``finalized``).
 
 The sitemap lists every HTML page the build wrote, found by walking the output folder so that
-pagination, direct templates and pages added later are never forgotten. A thread page's
+pagination, direct templates and pages added later are never forgotten. The previous output's
+hidden folder (``.tweetorials-old-output-*``, left behind when it could not be deleted) is
+not the site and is never listed. A thread page's
 ``lastmod`` is the date its snapshot was archived; a listing page changes whenever a thread is
 added, so it takes the newest archive date. Pages that say ``noindex``, the 404 page and the
 search bundle are left out.
@@ -23,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from .output_writer import TRASH_PREFIX
 from .plugin import build_state, plugin_settings
 from .structured_data import SiteInfo
 
@@ -102,7 +105,8 @@ def _pages(output: Path) -> list[str]:
     pages = []
     for path in sorted(output.rglob("*.html")):
         rel = path.relative_to(output).as_posix()
-        if rel in _SKIP_FILES or rel.split("/", 1)[0] in _SKIP_DIRS:
+        top = rel.split("/", 1)[0]
+        if rel in _SKIP_FILES or top in _SKIP_DIRS or top.startswith(TRASH_PREFIX):
             continue
         with path.open(encoding="utf-8", errors="replace") as handle:
             head = handle.read(4096)
