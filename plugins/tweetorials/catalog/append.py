@@ -432,29 +432,40 @@ def _blank_before(text: str, dash: int) -> bool:
 
 
 def _verify(old: str, new: str, entry: NewEntry) -> None:
-    """The new text must load as the old one plus ``entry``, and nothing else.
-
-    Text values are compared without their final line breaks: a ``|`` block at the very end of
-    a file without one reads back without it, and no part of the site can see the difference.
-    """
+    """The new text must load as the old one plus ``entry``, and nothing else."""
     problem = AppendError(
         0,
         "could not add the thread without changing other parts of the file; "
         "add it by hand (CONTRIBUTING.md shows every field) and run `tweetorials check`",
     )
+    verify_one_entry(old, new, None, entry.as_data(), problem)
+
+
+def verify_one_entry(
+    old: str, new: str, index: int | None, expected: dict[str, Any], problem: AppendError
+) -> None:
+    """``new`` must load as ``old`` with its entry ``index`` now ``expected`` (None: with
+    ``expected`` added at the end), and nothing else changed; else raise ``problem``.
+
+    Text values are compared without their final line breaks: a ``|`` block at the very end of
+    a file without one reads back without it, and no part of the site can see the difference.
+    """
     try:
         before, after = _comparable(yaml.safe_load(old)), _comparable(yaml.safe_load(new))
     except yaml.YAMLError:
         raise problem from None
     if isinstance(before, dict) and "threads" in before and before["threads"] is None:
         before = {**before, "threads": []}  # an empty ``threads:`` is an empty list
-    if not isinstance(after, dict) or not isinstance(after.get("threads"), list):
+    threads = after.get("threads") if isinstance(after, dict) else None
+    listed = before.get("threads") if isinstance(before, dict) else None
+    if not isinstance(threads, list) or not isinstance(listed, list):
         raise problem
-    threads = after["threads"]
-    if not threads or threads[-1] != _comparable(entry.as_data()):
+    at = len(threads) - 1 if index is None else index
+    if not 0 <= at < len(threads) or threads[at] != _comparable(expected):
         raise problem
-    after = {**after, "threads": threads[:-1]}
-    if before != after:
+    if index is not None:
+        listed = [*listed[:index], *listed[index + 1 :]]
+    if {**before, "threads": listed} != {**after, "threads": [*threads[:at], *threads[at + 1 :]]}:
         raise problem
 
 

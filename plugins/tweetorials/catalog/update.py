@@ -22,12 +22,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .append import (
     AppendError,
     _after_line,
-    _comparable,
     _content_end,
     _flow_list,
     _line_end,
     _Style,
     _top_value,
+    verify_one_entry,
     yaml_scalar,
 )
 
@@ -178,18 +178,4 @@ def _verify(old: str, new: str, index: int, expected: dict[str, Any]) -> None:
         "could not update the entry without changing other parts of the file; "
         "add the values by hand and run `tweetorials check`",
     )
-    try:
-        before, after = _comparable(yaml.safe_load(old)), _comparable(yaml.safe_load(new))
-    except yaml.YAMLError:
-        raise problem from None
-    threads = after.get("threads") if isinstance(after, dict) else None
-    if not isinstance(threads, list) or len(threads) <= index:
-        raise problem
-    if threads[index] != _comparable(expected):
-        raise problem
-    after = {
-        **after,
-        "threads": [*threads[:index], before["threads"][index], *threads[index + 1 :]],
-    }
-    if before != after:
-        raise problem
+    verify_one_entry(old, new, index, expected, problem)
