@@ -241,6 +241,24 @@ def api_environment(replay: Replay) -> dict[str, str]:
     }
 
 
+def fetch_command(replay: Replay, site: Path, *args: str, **settings: str) -> str:
+    """Run the installed ``tweetorials fetch`` against the loopback server, as a maintainer
+    (or CI) runs it, with ``settings`` as ``TWEETORIALS_*`` variables; what it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
+    env.update(api_environment(replay))
+    env.update({f"TWEETORIALS_{name}": value for name, value in settings.items()})
+    done = subprocess.run(
+        [*console_script(), "fetch", "--catalog", str(site / "threads.yaml"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=site,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 #: Each catalog entry's page (the slug Pelican makes from its title), posts and their ids.
 PAGES = {
     "x": "going-live-from-x",
@@ -297,20 +315,9 @@ def world(server: Replay, tmp_path_factory: pytest.TempPathFactory) -> World:
     (site / "threads.yaml").write_text(CATALOG, encoding="utf-8")
     for old in (site / "content" / "threads").iterdir():  # only this catalog's threads
         old.unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
-    env.update(api_environment(server))
-    # The installed console script, as a maintainer (or CI) runs it.
-    done = subprocess.run(
-        [*console_script(), "fetch", "--catalog", str(site / "threads.yaml")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=site,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    said = fetch_command(server, site)
     output = build(site, TWEETORIALS_SEARCH=False)
-    return World(server, site, output, done.stdout, server.total())
+    return World(server, site, output, said, server.total())
 
 
 def fetch_in_process(world: World, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

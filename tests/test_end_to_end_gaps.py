@@ -8,9 +8,7 @@ Pelican builds the site, and the tests read what the maintainer and the reader a
 from __future__ import annotations
 
 import logging
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from tweetorials.cli import main
 from tweetorials.snapshot import SnapshotStore, Thread
 
 from tests.conftest import build, copy_site
-from tests.test_end_to_end import Replay, api_environment, console_script, fixture, serving
+from tests.test_end_to_end import Replay, api_environment, fetch_command, fixture, serving
 
 NULL_ID = "1850000000000000001"  # FxTwitter answers `thread: null` for it
 VIDEO_ID = "1870000000000000001"  # a video (over the 1 MB cap set below) and a GIF
@@ -103,25 +101,14 @@ def site(replay: Replay, tmp_path_factory: pytest.TempPathFactory) -> Site:
     (root / "threads.yaml").write_text(CATALOG, encoding="utf-8")
     for old in (root / "content" / "threads").iterdir():
         old.unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
-    env.update(api_environment(replay))
-    env["TWEETORIALS_MAX_VIDEO_BYTES"] = VIDEO_CAP
-    done = subprocess.run(
-        [*console_script(), "fetch", "--catalog", str(root / "threads.yaml")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=root,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    said = fetch_command(replay, root, MAX_VIDEO_BYTES=VIDEO_CAP)
     collect = _Collect()
     logging.getLogger("tweetorials").addHandler(collect)
     try:
         output = build(root, TWEETORIALS_SEARCH=False)
     finally:
         logging.getLogger("tweetorials").removeHandler(collect)
-    return Site(replay, root, done.stdout, output, collect.messages)
+    return Site(replay, root, said, output, collect.messages)
 
 
 # -- FxTwitter's `thread: null` ----------------------------------------------------------------

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from tweetorials.cli import main
 from tweetorials.snapshot import SnapshotStore, Thread, load_snapshot
 
 from tests.conftest import FIXTURES, build, copy_site
-from tests.test_end_to_end import Replay, api_environment, console_script
+from tests.test_end_to_end import Replay, api_environment, fetch_command
 
 # The loopback server fixture, imported so pytest finds it in this module too.
 from tests.test_end_to_end import server as server
@@ -98,22 +96,6 @@ class PollSite:
 
     def rebuild(self) -> None:
         self.output = build(self.site, self.site / "output", TWEETORIALS_SEARCH=False)
-
-
-def fetch_command(replay: Replay, site: Path, *args: str) -> str:
-    """Run the installed ``tweetorials fetch`` against the loopback server; its output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETORIALS_")}
-    env.update(api_environment(replay))
-    done = subprocess.run(
-        [*console_script(), "fetch", "--catalog", str(site / "threads.yaml"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=site,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 def make_poll_site(replay: Replay, root: Path) -> PollSite:
