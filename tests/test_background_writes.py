@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tweetorials.render import citation_files, file_worker, output_writer, plugin, search, sitemap
+from tweetorials.render import file_worker, output_writer, plugin, search, sitemap
 
 from .conftest import copy_site, run_pelican
 from .conftest import pelican_for as pelican_with_search
@@ -54,15 +54,14 @@ def no_writer_thread_within(seconds: float) -> bool:
 
 @contextmanager
 def inline_writes() -> Iterator[None]:
-    """Pelican as it is without this module: its own writer, its own emptying of the output,
-    the citation files written in one go (Pelican() re-registers the plugin: call this after
+    """Pelican as it is without this module: its own writer and its own emptying of the
+    output, every file written at once (Pelican() re-registers the plugin: call this after
     making the Pelican object)."""
     from pelican import signals
 
     hooks = (
         (signals.get_generators, output_writer.clear_old_output),
         (signals.get_writer, output_writer.background_writer),
-        (signals.article_generator_write_article, citation_files.write_thread_citation_files),
     )
     for signal, receiver in hooks:
         signal.disconnect(receiver)

@@ -16,10 +16,9 @@ import datetime as dt
 import functools
 import logging
 import posixpath
-import weakref
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -190,42 +189,19 @@ def specialty_file(settings: dict[str, Any], slug: str) -> str:
 
 
 def write_thread_citation_files(generator: Any, content: Any) -> None:
-    """``article_generator_write_article``: queue a thread's three files just before Pelican
+    """``article_generator_write_article``: a thread's three files, queued just before Pelican
     renders its page, so the background writer (:mod:`.output_writer`) creates them while the
-    main thread renders, instead of in one burst after the last page. Only the threads
-    :func:`write_citation_files` would write (``generator.articles``); without a background
-    writer this does nothing and :func:`write_citation_files` writes them all."""
-    writer = active_writer(generator.output_path)
-    if writer is None:
-        return
-    progress = _progress.get(generator)
-    if progress is None:
-        progress = _progress[generator] = _Progress({id(a) for a in generator.articles})
-    citation = _citation(content) if id(content) in progress.listed else None
-    if citation is None:
-        return
-    _write_thread_files(writer, Path(writer.output_path), citation)
-    progress.written.add(id(content))
-
-
-@dataclass
-class _Progress:
-    """Which of a generator's articles had their files queued by the page hook."""
-
-    listed: set[int]  # id() of each article in generator.articles
-    written: set[int] = field(default_factory=set)
-
-
-_progress: weakref.WeakKeyDictionary[Any, _Progress] = weakref.WeakKeyDictionary()
+    main thread renders the page (written at once when Pelican's own writer is in charge)."""
+    citation = _citation(content)
+    if citation is not None:
+        output = generator.output_path
+        _write_thread_files(active_writer(output), Path(output), citation)
 
 
 def write_citation_files(generator: Any, writer: Any) -> None:
-    """Write each thread's ``citation.bib``, ``citation.ris`` and ``citation.json`` (those
-    :func:`write_thread_citation_files` has not queued already), and each specialty's
-    ``citations.json`` (its threads in the order the site lists them)."""
+    """``article_writer_finalized``: each specialty's ``citations.json``, its threads in the
+    order the site lists them (each thread's own files went out with its page)."""
     output = Path(writer.output_path)
-    progress = _progress.pop(generator, None)
-    written = progress.written if progress is not None else set()
     count = 0
     by_specialty: dict[str, list[str]] = defaultdict(list)
     paths: dict[str, str] = {}
@@ -233,8 +209,6 @@ def write_citation_files(generator: Any, writer: Any) -> None:
         citation = _citation(article)
         if citation is None:
             continue
-        if id(article) not in written:
-            _write_thread_files(writer, output, citation)
         for specialty in citation.specialty_files:
             by_specialty[specialty.slug].append(citation.csl)
             paths[specialty.slug] = specialty.path
