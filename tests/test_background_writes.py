@@ -280,6 +280,28 @@ def test_old_files_are_reused_only_where_nothing_else_can_change(tmp_path: Path)
     assert os.stat(folder / "citation.json").st_ino == untouched  # taken back, not created
 
 
+def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path: Path) -> None:
+    """A file taken back whose bytes are already right is left as it is (reading it costs
+    less than rewriting it, and it keeps its modification time); one whose bytes differ, at
+    the same size or not, is rewritten."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    folder = output / "threads" / THREAD
+    long_ago = 946_684_800  # 2000-01-01
+    same_size = folder / "citation.bib"
+    same_size.write_bytes(b"x" * same_size.stat().st_size)
+    (folder / "index.html").write_text("shorter", encoding="utf-8")
+    for name in ("citation.json", "citation.bib", "index.html"):
+        os.utime(folder / name, (long_ago, long_ago))
+    pelican_for(site, output).run()
+    assert tree(output) == first
+    assert (folder / "citation.json").stat().st_mtime == long_ago  # already right: kept
+    assert (folder / "citation.bib").stat().st_mtime > long_ago
+    assert (folder / "index.html").stat().st_mtime > long_ago
+
+
 def test_another_plugin_at_finalized_gets_pelicans_own_writer(
     tmp_path: Path, slow_writes: None
 ) -> None:

@@ -22,8 +22,10 @@ What it promises:
   ``--fatal errors`` logger raises where it is called, which on a thread would be lost).
 * **Old files reused.** Rebuilding over a previous output, the build can hand the old files
   to the worker (:meth:`FileWorker.reuse_files_from`): a file written again is first renamed
-  back from the old output and then overwritten, which costs the kernel a third of creating
-  it (0.2 ms against 0.65 ms here). Only a regular file with one link, owned by this user and
+  back from the old output, and is overwritten only when its bytes differ: reading a page back
+  costs a fifth of rewriting it, and rewriting a third of creating it (0.2 ms against 0.65 ms
+  here), so a rebuild that changes nothing writes nothing and unchanged files keep their
+  modification time. Only a regular file with one link, owned by this user and
   with the mode a new file would get, in a folder that really lies in the old output (not
   reached through a symbolic link), is taken; anything else is left to be deleted, so
   reusing changes nothing in the output, only the cost.
@@ -120,36 +122,40 @@ class _OldCopies:
     # Whether each folder (relative to ``old``, "" for ``old`` itself) really lies inside it.
     folders_inside: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
-    def take(self, path: str) -> None:
+    def take(self, path: str) -> int | None:
         """Rename the old copy of ``path`` into place when it is safe to overwrite (see the
-        module docstring); otherwise leave it, and the write creates a new file."""
+        module docstring) and return its size; otherwise leave it, return None, and the write
+        creates a new file."""
         if not path.startswith(self.new + os.sep):
             path = os.path.abspath(path)
             if not path.startswith(self.new + os.sep):
-                return
+                return None
         relative = path[len(self.new) :]
         if not self._inside(os.path.dirname(relative).rstrip(os.sep)):
-            return
+            return None
         old = self.old + relative
         try:
             found = os.lstat(old)
         except OSError:
-            return
+            return None
         if not (
             stat.S_ISREG(found.st_mode)
             and found.st_nlink == 1
             and found.st_uid == self.uid
             and stat.S_IMODE(found.st_mode) == self.mode
         ) or os.path.lexists(path):
-            return
+            return None
         try:
             os.rename(old, path)
         except FileNotFoundError:  # its folder is not there yet
-            with contextlib.suppress(OSError):
+            try:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 os.rename(old, path)
+            except OSError:
+                return None
         except OSError:
-            return
+            return None
+        return found.st_size
 
     def _inside(self, folder: str) -> bool:
         """Whether the old ``folder`` is really inside ``old``: ``lstat`` in :meth:`take`
@@ -355,8 +361,9 @@ class FileWorker:
                 self._delete_problems.extend(problems)
             return
         try:
-            if job.old is not None:
-                job.old.take(job.path)
+            taken = job.old.take(job.path) if job.old is not None else None
+            if taken == len(job.data) and _holds(job.path, job.data):
+                return  # the old file, taken back, already says this
             _write_file(job.path, job.data)
         except Exception as exc:  # an OSError, or anything else: the build must hear of it
             with self._changed:
@@ -377,6 +384,22 @@ def _write_file(path: str, data: bytes) -> None:
             view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data`` (its size already known to match).
+
+    Reading a page back costs the kernel a fifth of rewriting it (0.02 ms against 0.13 ms
+    here): truncating gives the file's blocks back to the file system, and writing takes new
+    ones. A rebuild that changes nothing rewrites nothing, and an unchanged file keeps its
+    modification time, so a deployment by rsync or a server's ``Last-Modified`` sees it as
+    the same file. Any error answers False, and the write goes ahead as usual.
+    """
+    try:
+        with open(path, "rb", buffering=0) as old:
+            return old.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def _remove_tree(path: str) -> list[Problem]:
