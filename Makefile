@@ -32,6 +32,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# pip compiles what it installs, but not an editable project: compile ours the same way,
+	@# so that no build compiles it again (PYTHONDONTWRITEBYTECODE would make every one).
+	$(BIN)/python -m compileall -q plugins
 	@touch $(STAMP)
 
 # After changing dependencies in pyproject.toml: pin every package (with the extras the
