@@ -46,6 +46,7 @@ from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
 from .references import find_references, forget_links
+from .snapshot_checks import CheckedSnapshots
 from .thread_article import ThreadArticle
 from .view import ThreadView, build_view
 
@@ -131,7 +132,7 @@ class BuildState:
         self.settings = settings
         self.catalog = catalog
         self.output = output
-        # slug -> (file, its mtime) of every snapshot found valid: see `_check_threads`
+        # slug -> (file, its mtime) of every snapshot found valid (`_check_threads`)
         self.checked: dict[str, tuple[Path, int]] = {}
         self.views: list[ThreadView] = []
         self.cards: dict[str, Path] = {}  # site-relative output path -> cached card
@@ -199,8 +200,9 @@ def _state(settings: dict[str, Any]) -> BuildState:
 def _check_threads(state: BuildState, output: str | None) -> dict[str, Path | None]:
     """Every entry's snapshot file (None: waiting for a fetch), each read once to check it,
     or refuse the build listing every broken one as ``tweetorials check`` does. A file
-    unchanged since it was last found valid is not read again (fetching between
-    ``initialized`` and the articles may write new ones; ``pelican -r`` rebuilds).
+    unchanged since a build found it valid is not read again (:mod:`.snapshot_checks`):
+    fetching between ``initialized`` and the articles may write new ones, and ``pelican -r``
+    and the next ``make html`` rebuild.
 
     Nothing read here is kept: :func:`inject_threads` reads each thread again when its page
     is made, so a large library is never in memory all at once (reading a snapshot costs
@@ -209,6 +211,7 @@ def _check_threads(state: BuildState, output: str | None) -> dict[str, Path | No
     """
     store = SnapshotStore(_shown(state.settings.threads_dir))  # name files as `check` does
     names = store.names()  # one listing instead of a stat per entry and suffix
+    record = CheckedSnapshots(state.settings.cache)
     paths: dict[str, Path | None] = {}
     problems: list[str] = []
     for entry in state.catalog.entries:
@@ -216,17 +219,19 @@ def _check_threads(state: BuildState, output: str | None) -> dict[str, Path | No
         paths[entry.slug] = path
         if path is None:
             continue
-        mtime = path.stat().st_mtime_ns
-        if state.checked.get(entry.slug) == (path, mtime):
-            continue
-        try:
-            load_snapshot(path)
-        except SnapshotError as exc:
-            problems.append(f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}")
-            continue
-        state.checked[entry.slug] = (path, mtime)
+        found = path.stat()
+        if not record.is_valid(entry.slug, path, found):
+            try:
+                load_snapshot(path)
+            except SnapshotError as exc:
+                line = f"{state.catalog.path.name}:{entry.line}: snapshot is broken: {exc}"
+                problems.append(line)
+                continue
+        state.checked[entry.slug] = (path, found.st_mtime_ns)
+        record.mark_valid(entry.slug, path, found)
     if problems:
         raise refuse(problems, output)
+    record.save()
     return paths
 
 
