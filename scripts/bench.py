@@ -447,8 +447,15 @@ def build_plain(corpus: Corpus) -> Run:
 
 
 def clear_output(root: Path) -> None:
-    """No previous output, as on a fresh clone (the Pages workflow's case)."""
+    """No previous output, as on a fresh clone (the Pages workflow's case): and of the cache
+    folder only what a clone has, the committed cards; not the compiled templates or the
+    record of checked snapshots, which only earlier builds on the same machine leave."""
     shutil.rmtree(root / "output", ignore_errors=True)
+    cache = root / "cache"
+    if cache.is_dir():
+        for entry in cache.iterdir():
+            if entry.name != "cards":
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
 def clear_cards(corpus: Corpus) -> None:
