@@ -87,6 +87,9 @@ class _Build:
 
 
 _builds: dict[str, _Build] = {}  # by the output folder's real path
+# The real path of each output path as given, for this run: `active_writer` is asked once per
+# thread, and `realpath` costs an `lstat` per component. Emptied when a run starts.
+_real_paths: dict[str, str] = {}
 # Pelican's DELETE_OUTPUT_DIRECTORY decision for each Pelican object, as it was before this
 # module switched the object's own flag off for a run.
 _deletes_output: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
@@ -191,13 +194,17 @@ def write_output_file(writer: Any, path: str, data: bytes) -> None:
 
 def active_writer(output_path: str) -> BackgroundWriter | None:
     """The :class:`BackgroundWriter` of the run writing ``output_path``, if there is one."""
-    build = _builds.get(os.path.realpath(output_path))
+    real = _real_paths.get(output_path)
+    if real is None:
+        real = _real_paths[output_path] = os.path.realpath(output_path)
+    build = _builds.get(real)
     return build.writer if build is not None else None
 
 
 def clear_old_output(pelican: Any) -> None:
     """Settle what an earlier run left queued, then move the old output aside (see the module
     docstring); returns nothing, so Pelican adds no generator."""
+    _real_paths.clear()
     key = os.path.realpath(pelican.output_path)
     earlier = _builds.get(key)
     if earlier is not None:
