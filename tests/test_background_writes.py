@@ -302,6 +302,71 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path: Path) ->
     assert (folder / "index.html").stat().st_mtime > long_ago
 
 
+def test_a_page_folder_taken_back_whole_loses_what_the_build_did_not_write(
+    tmp_path: Path,
+) -> None:
+    """A thread's folder comes back in one rename (its files are then checked one by one);
+    a file in it that this build does not write is deleted, as Pelican's emptying would."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    folder = output / "threads" / THREAD
+    (folder / "left-over.html").write_text("from an older build", encoding="utf-8")
+    folder_inode = folder.stat().st_ino
+    pelican_for(site, output).run()
+    assert folder.stat().st_ino == folder_inode  # taken back, not made again
+    assert tree(output) == first
+
+
+def test_a_folder_that_cannot_be_taken_whole_is_made_new(tmp_path: Path) -> None:
+    """Other permissions on the folder, or a link inside it: its files go one by one."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    private = output / "threads" / THREAD
+    private.chmod(0o700)
+    linked = next(path for path in (output / "threads").iterdir() if path != private)
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("mine", encoding="utf-8")
+    (linked / "link.txt").symlink_to(elsewhere)
+    inodes = {path: path.stat().st_ino for path in (private, linked)}
+    pelican_for(site, output).run()
+    assert tree(output) == first
+    assert elsewhere.read_text(encoding="utf-8") == "mine"
+    assert all(path.stat().st_ino != inode for path, inode in inodes.items())
+
+
+def test_a_file_someone_else_writes_in_a_taken_folder_stays(tmp_path: Path) -> None:
+    """What another plugin writes into a page folder during the build is not swept away with
+    the old files, even under a name the old folder had."""
+    from pelican import signals
+
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    folder = output / "threads" / THREAD
+    (folder / "extra.txt").write_text("last build's", encoding="utf-8")
+    folder_inode = folder.stat().st_ino
+
+    def other_plugin(generator: Any, content: Any) -> None:
+        if content.url.rstrip("/").endswith(THREAD):
+            deadline = time.monotonic() + 10
+            while not folder.is_dir() and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the thread has taken the folder back
+            (folder / "extra.txt").write_text("this build's", encoding="utf-8")
+
+    pelican = pelican_for(site, output)
+    signals.article_generator_write_article.connect(other_plugin)
+    try:
+        pelican.run()
+    finally:
+        signals.article_generator_write_article.disconnect(other_plugin)
+    assert folder.stat().st_ino == folder_inode
+    assert (folder / "extra.txt").read_text(encoding="utf-8") == "this build's"
+
+
 def test_another_plugin_at_finalized_gets_pelicans_own_writer(
     tmp_path: Path, slow_writes: None
 ) -> None:
