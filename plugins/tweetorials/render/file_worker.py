@@ -126,10 +126,10 @@ _Job = _Write | _RemoveTree | _MakeFolders | _Sweep
 
 @dataclass
 class _TakenFolder:
-    """A folder of the old output taken back whole, and what came back in it."""
+    """A folder of the old output taken back whole (see :meth:`_OldCopies.take_folder`)."""
 
-    entries: dict[str, os.stat_result]  # by name, as found when it was taken
-    written: set[str] = field(default_factory=set)  # the names written since
+    changed_ns: int  # the latest change time (ctime) of what came back in it
+    written: set[str] = field(default_factory=set)  # the names written into it since
 
 
 @dataclass(frozen=True)
@@ -178,24 +178,24 @@ class _OldCopies:
 
     def sweep(self) -> list[Problem]:
         """Delete what came back with a folder and was not written again: Pelican would have
-        emptied the output. A file someone else changed since (its inode or change time is
-        not the one found) is theirs, and stays."""
+        emptied the output. A file changed since the folder came back (its change time,
+        which no one can set back, is later than any it came back with) was written by
+        someone else during this build, and stays."""
         problems: list[Problem] = []
         with self.lock:
             for folder, taken in self.taken.items():
                 if taken is None:
                     continue
-                for name in taken.entries.keys() - taken.written:
-                    path = os.path.join(folder, name)
-                    before = taken.entries[name]
-                    try:
-                        now = os.lstat(path)
-                        if (now.st_ino, now.st_ctime_ns) == (before.st_ino, before.st_ctime_ns):
-                            os.unlink(path)
-                    except FileNotFoundError:
-                        pass
-                    except OSError as exc:
-                        problems.append(Problem(path, _reason(exc)))
+                try:
+                    with os.scandir(folder) as listing:
+                        left = [entry for entry in listing if entry.name not in taken.written]
+                    for entry in left:
+                        if entry.stat(follow_symlinks=False).st_ctime_ns <= taken.changed_ns:
+                            os.unlink(entry.path)
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    problems.append(Problem(folder, _reason(exc)))
             self.taken.clear()
         return problems
 
@@ -214,22 +214,21 @@ class _OldCopies:
                 and stat.S_IMODE(found.st_mode) == self.folder_mode
             ) or os.path.lexists(folder):
                 return None
-            entries: dict[str, os.stat_result] = {}
+            changed_ns = 0
             with os.scandir(old) as listing:
                 for entry in listing:
-                    entries[entry.name] = entry.stat(follow_symlinks=False)
-                    if not stat.S_ISREG(entries[entry.name].st_mode):
+                    found = entry.stat(follow_symlinks=False)
+                    if not stat.S_ISREG(found.st_mode):
                         return None  # a folder or a link inside: its files go one by one
+                    changed_ns = max(changed_ns, found.st_ctime_ns)
             os.makedirs(os.path.dirname(folder), exist_ok=True)
             os.rename(old, folder)
         except OSError:
             return None
-        return _TakenFolder(entries)
+        return _TakenFolder(changed_ns)
 
     def _take_from_folder(self, taken: _TakenFolder, path: str, name: str) -> int | None:
-        taken.written.add(name)
-        if name not in taken.entries:
-            return None
+        taken.written.add(sys.intern(name))  # a few names, shared by a thousand folders
         try:
             found = os.lstat(path)
         except OSError:
@@ -263,6 +262,35 @@ class _OldCopies:
         except OSError:
             return None
         return found.st_size
+
+    def take_copy(self, path: str, source: os.stat_result) -> bool:
+        """Rename the old copy of ``path``, a copy of a file whose ``stat`` is ``source``
+        (a static file), into place when Pelican's ``STATIC_CHECK_IF_MODIFIED`` would keep it
+        (not older than the source) and it is what copying makes: a regular file with one
+        link, ours, with a new file's mode and the source's size. True when it was taken."""
+        if not path.startswith(self.new + os.sep):
+            return False
+        relative = path[len(self.new) :]
+        with self.lock:
+            if not self._inside(os.path.dirname(relative).rstrip(os.sep)):
+                return False
+            old = self.old + relative
+            try:
+                found = os.lstat(old)
+                if not (
+                    stat.S_ISREG(found.st_mode)
+                    and found.st_nlink == 1
+                    and found.st_uid == self.uid
+                    and stat.S_IMODE(found.st_mode) == self.mode
+                    and found.st_size == source.st_size
+                    and found.st_mtime_ns >= source.st_mtime_ns - 1000  # Pelican's 1 us
+                ) or os.path.lexists(path):
+                    return False
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.rename(old, path)
+            except OSError:
+                return False
+        return True
 
     def _reusable(self, found: os.stat_result) -> bool:
         return (
@@ -350,6 +378,21 @@ class FileWorker:
         job = _MakeFolders(tuple(paths), self._old_copies)
         if not self._add(job, 0):
             self._do(job)
+
+    def take_back_copies(self, copies: Iterable[tuple[str, str]]) -> int:
+        """Put back, from the old output, each ``(source, path)`` copy that copying ``source``
+        to ``path`` would make again (:meth:`_OldCopies.take_copy`); how many came back.
+        Runs here and now, with nothing queued (after :meth:`finish`)."""
+        old_copies, count = self._old_copies, 0
+        if old_copies is None:
+            return 0
+        for source, path in copies:
+            try:
+                found = os.stat(source)
+            except OSError:
+                continue
+            count += old_copies.take_copy(os.path.abspath(path), found)
+        return count
 
     def remove_tree(self, path: str) -> None:
         """Delete the folder ``path`` and everything in it, without following symbolic links.
