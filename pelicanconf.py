@@ -31,6 +31,9 @@ STATIC_PATHS = ["media"]
 # sources of hand-drawn sample figures are not published (pages use the processed sizes).
 IGNORE_FILES = [".#*", "*.tmp", "*.json", "threads"]
 STATIC_EXCLUDES = ["media/sources"]
+# Copy an image only when it changed: the old output's copy is put back otherwise
+# (tweetorials/render/output_writer.py, static_copies).
+STATIC_CHECK_IF_MODIFIED = True
 
 ARTICLE_URL = "threads/{slug}/"
 ARTICLE_SAVE_AS = "threads/{slug}/index.html"

@@ -367,6 +367,28 @@ def test_a_file_someone_else_writes_in_a_taken_folder_stays(tmp_path: Path) -> N
     assert (folder / "extra.txt").read_text(encoding="utf-8") == "this build's"
 
 
+def test_unchanged_static_files_keep_their_old_copies(tmp_path: Path) -> None:
+    """With STATIC_CHECK_IF_MODIFIED (pelicanconf.py) an image copied by the last build is
+    put back rather than copied again; one whose source changed, or whose copy was altered,
+    is copied anew."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    images = sorted((output / "media").rglob("*.jpg"))
+    kept, changed, altered = images[0], images[1], images[2]
+    inodes = {path: path.stat().st_ino for path in (kept, changed, altered)}
+    source = site / "content" / changed.relative_to(output)
+    newer = changed.stat().st_mtime_ns + 10 * 10**9  # edited after the last build copied it
+    os.utime(source, ns=(newer, newer))
+    altered.write_bytes(altered.read_bytes()[:-1])
+    pelican_for(site, output).run()
+    assert tree(output) == first
+    assert kept.stat().st_ino == inodes[kept]
+    assert changed.stat().st_ino != inodes[changed]
+    assert altered.stat().st_ino != inodes[altered]
+
+
 def test_another_plugin_at_finalized_gets_pelicans_own_writer(
     tmp_path: Path, slow_writes: None
 ) -> None:

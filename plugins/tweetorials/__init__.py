@@ -62,10 +62,12 @@ def register() -> None:
 
 def _finish_writes_before_static_files(generator: Any, writer: Any) -> None:
     """Pelican's static files compare their times with what is in the output: let every
-    page be there first, as when Pelican writes inline."""
+    page be there first, as when Pelican writes inline; and put back the old copies of the
+    static files that have not changed (:func:`.output_writer.static_copies`)."""
     from .render import output_writer
 
-    output_writer.finish_writes(writer.output_path, last=False)
+    copies = output_writer.static_copies(generator, writer.output_path)
+    output_writer.finish_writes(writer.output_path, last=False, static_files=copies)
 
 
 def _finish_build(pelican: Any) -> None:

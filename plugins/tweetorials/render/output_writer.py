@@ -32,6 +32,7 @@ import logging
 import os
 import tempfile
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -52,6 +53,7 @@ __all__ = [
     "clear_old_output",
     "finish_writes",
     "make_output_folders",
+    "static_copies",
     "write_output_file",
 ]
 
@@ -305,11 +307,15 @@ def _written_items(generator: Any) -> list[Any]:
     return items
 
 
-def finish_writes(output_path: str, *, last: bool) -> None:
+def finish_writes(
+    output_path: str, *, last: bool, static_files: Iterable[tuple[str, str]] = ()
+) -> None:
     """Wait for every queued write into ``output_path``; stop the build if one failed. Then
-    nothing can take files from the old output any more: what is left of it is deleted on the
-    thread, while Pelican copies its static files. ``last`` (``finalized``): wait for that
-    too, and forget the run's writer."""
+    the old copies of ``static_files`` (``(source, path in the output)`` pairs) that copying
+    would make again are put back, for Pelican's ``STATIC_CHECK_IF_MODIFIED`` to find up to
+    date, and nothing can take files from the old output any more: what is left of it is
+    deleted on the thread, while Pelican copies the other static files. ``last``
+    (``finalized``): wait for that too, and forget the run's writer."""
     key = os.path.realpath(output_path)
     build = _builds.get(key)
     if build is None:
@@ -318,10 +324,26 @@ def finish_writes(output_path: str, *, last: bool) -> None:
         del _builds[key]
     _finish(build.files)
     if build.trash is not None:
+        build.files.take_back_copies(static_files)
         build.files.remove_tree(build.trash)
         build.trash = None
     if last:
         _finish(build.files)
+
+
+def static_copies(generator: Any, output_path: str) -> list[tuple[str, str]]:
+    """``(source, path in the output)`` of each static file Pelican is about to copy, when
+    it copies only what changed (``STATIC_CHECK_IF_MODIFIED``, set in pelicanconf.py): their
+    old copies can then be put back by :func:`finish_writes`. Pelican itself would find none,
+    the old output being set aside; with links (``STATIC_CREATE_LINKS``) there is nothing to
+    save."""
+    settings = generator.settings
+    if not settings.get("STATIC_CHECK_IF_MODIFIED") or settings.get("STATIC_CREATE_LINKS"):
+        return []
+    return [
+        (os.path.join(generator.path, sc.source_path), os.path.join(output_path, sc.save_as))
+        for sc in generator.context.get("staticfiles", ())
+    ]
 
 
 def _finish(files: FileWorker) -> None:
