@@ -60,9 +60,20 @@ def fix_feed_items(context: dict[str, Any], feed: Any) -> None:
         page = link.removesuffix("?ref=feed")
         if page and item.get("content"):
             item["content"] = _absolute_fragments(item["content"], page)
-        text = next((texts[url] for url in texts if url and page.endswith("/" + url)), None)
+        text = _text_for(page, base, texts)
         if text is not None:
             _fix_thread_item(item, text)
+
+
+def _text_for(page: str, base: str, texts: dict[str, FeedText]) -> FeedText | None:
+    """The thread whose page is ``page``: looked up by its address under the site's root
+    (a feed of 100 entries against 1,000 threads would otherwise compare 100,000 suffixes),
+    else found by the suffix its URL gives the page."""
+    if base and page.startswith(base):
+        text = texts.get(page[len(base) :])
+        if text is not None:
+            return text
+    return next((texts[url] for url in texts if url and page.endswith("/" + url)), None)
 
 
 def tag_uri(link: str, date: dt.datetime | None) -> str:
