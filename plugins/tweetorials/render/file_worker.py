@@ -367,6 +367,11 @@ class FileWorker:
             if failed:
                 self.finish()  # raises WriteFailed, with the thread ended
 
+    def queued(self, path: str) -> bool:
+        """Whether a write of ``path`` is waiting (one written otherwise must wait for it)."""
+        with self._changed:
+            return path in self._queued_paths
+
     def make_folders(self, paths: Iterable[str]) -> None:
         """Make the folders ``paths`` ahead of the files that will go into them.
 

@@ -118,6 +118,7 @@ class BackgroundWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
         build = _build(output_path)
         build.writer = self
         self._files = build.files
+        self._feed: str | None = None  # the feed being written straight to its file
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> io.TextIOWrapper:
         """Pelican 4.12's ``Writer._open_w`` check for check and message for message; only
@@ -140,7 +141,25 @@ class BackgroundWriter(Writer):  # type: ignore[misc]  # Pelican is untyped
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
+        if self._feed is not None and filename != os.devnull and not self._files.queued(filename):
+            self._feed = filename
+            return open(filename, "w", encoding=encoding)  # Pelican closes it
         return _PendingText(self, filename, encoding)
+
+    def write_feed(self, *args: Any, **kwargs: Any) -> Any:
+        """Pelican's ``write_feed``, the feed going straight into its file as Pelican writes
+        it. A feed is the largest file of a build (1.4 MB of Atom for 1,000 threads): held in
+        memory until the thread wrote it, it raised the build's peak memory by 1.2 MB, while
+        writing six files here costs the main thread a few milliseconds."""
+        self._feed = ""
+        try:
+            return super().write_feed(*args, **kwargs)
+        except OSError as exc:
+            path = exc.filename or self._feed or "a feed"
+            problem = Problem(str(path), exc.strerror or type(exc).__name__)
+            raise _stopped(WriteFailed(problem)) from None
+        finally:
+            self._feed = None
 
     def write_bytes(self, path: str, data: bytes) -> None:
         """Queue ``data`` for ``path`` (its folder made when missing); a failed write stops
