@@ -15,6 +15,25 @@ from tweetorials.cli import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK, main
 from tweetorials.snapshot import SnapshotStore
 
 TODAY = dt.date.today().isoformat()
+
+
+class _Today(dt.date):
+    @classmethod
+    def today(cls) -> dt.date:
+        return dt.date.fromisoformat(TODAY)
+
+
+@pytest.fixture(autouse=True)
+def same_day_throughout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``add`` dates the entry it writes with the day the expected texts here were made
+    with: a suite that runs across midnight compared yesterday's text with today's date."""
+    import types
+
+    import tweetorials.cli.add
+
+    monkeypatch.setattr(tweetorials.cli.add, "dt", types.SimpleNamespace(date=_Today))
+
+
 NEW_URL = "https://x.com/newdoc/status/1700000000000000001"
 
 SPECIALTIES = """\
@@ -95,7 +114,7 @@ def test_keeps_comments_blank_lines_and_spacing(tmp_path: Path) -> None:
     assert new == COMMENTED.replace(anchor, anchor + entry)
     catalog = parse_catalog(new)
     assert [e.url for e in catalog.entries][-1] == NEW_URL
-    assert catalog.entries[-1].added == dt.date.today()
+    assert catalog.entries[-1].added == dt.date.fromisoformat(TODAY)
     assert [x.author for x in catalog.exclusions] == ["x:leftout"]
 
 
