@@ -123,6 +123,26 @@ def test_sample_threads_say_they_are_sample_content(built: Path) -> None:
     assert "Sample content" not in real
 
 
+def test_a_long_wait_list_names_ten_threads_and_counts_the_rest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from .conftest import build, copy_site
+
+    site = copy_site(tmp_path)
+    with (site / "threads.yaml").open("a", encoding="utf-8") as catalog:
+        for n in range(12):
+            catalog.write(
+                f"  - url: https://x.com/waiting{n}/status/17000000000000000{n:02d}\n"
+                "    specialties: [policy]\n"
+            )
+    caplog.set_level(logging.WARNING)
+    build(site, TWEETORIALS_SEARCH=False)
+    [warning] = [r.getMessage() for r in caplog.records if "waiting for a fetch" in r.getMessage()]
+    assert warning.startswith("13 threads are waiting for a fetch")
+    assert warning.count("threads.yaml:") == 10
+    assert warning.endswith("; and 3 more (`tweetorials check` lists them all)")
+
+
 def test_threads_waiting_for_a_fetch_are_listed_in_one_warning(
     built: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -66,6 +66,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Threads waiting for a fetch that a build names (a new library of 1,000 would fill a screen).
+_WAITING_SHOWN = 10
+
 #: The build in progress, with the Pelican settings dict its handlers share (a generator sees
 #: only that dict, and every handler of one build sees the same one). Typed and kept here
 #: rather than under a private key in Pelican's settings.
@@ -297,11 +300,14 @@ def inject_threads(generator: Any) -> None:
         {v.language for v in state.views if v.foreign}
     )
     if waiting:
+        shown = waiting[:_WAITING_SHOWN]
+        more = len(waiting) - len(shown)
         log.warning(
-            "%d thread%s waiting for a fetch (no snapshot yet; run `tweetorials fetch` with network access): %s",
+            "%d thread%s waiting for a fetch (no snapshot yet; run `tweetorials fetch` with network access): %s%s",
             len(waiting),
             " is" if len(waiting) == 1 else "s are",
-            "; ".join(waiting),
+            "; ".join(shown),
+            f"; and {more} more (`tweetorials check` lists them all)" if more else "",
         )
     announce(
         f"{len(state.views)} threads rendered from snapshots, {len(waiting)} waiting for a fetch, "
