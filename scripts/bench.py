@@ -27,7 +27,8 @@ search off). ``tweetorials check`` is timed on the N-thread catalog.
 
 The figures go to ``bench-results.json`` (``--json``); the exit status is 1 when a target is
 missed. Targets (issue 14, on a 2-core machine): cached <= 0.8x plain Pelican, cold <= 1.5x,
-peak memory <= 1.2x plain Pelican, 2N <= 2.1x the time of N and less than twice the memory,
+peak memory <= 1.2x plain Pelican (judged for the rebuild, and for the cold build with its
+card worker's memory added), 2N <= 2.1x the time of N and less than twice the memory,
 ``tweetorials check`` < 1 s on N = 1000.
 """
 
@@ -536,6 +537,15 @@ class SizeResult:
     def memory_ratio(self) -> float:
         return max(self.cold_mib, self.cached_mib) / self.plain_mib
 
+    @property
+    def cached_memory_ratio(self) -> float:
+        return self.cached_mib / self.plain_mib
+
+    @property
+    def cold_memory_ratio(self) -> float:
+        """The cold build with its card worker: the two processes' memory, summed."""
+        return self.cold_mib / self.plain_mib
+
 
 def measure(base: Path, count: int, repeats: int, images: list[dict[str, Any]]) -> SizeResult:
     say(f"{count} threads: generating the corpus")
@@ -618,7 +628,9 @@ def targets(small: SizeResult, large: SizeResult | None) -> dict[str, bool]:
     met = {
         "cached <= 0.8x plain": small.cached_ratio <= TARGET_CACHED,
         "cold <= 1.5x plain": small.cold_ratio <= TARGET_COLD,
-        "memory <= 1.2x plain": small.memory_ratio <= TARGET_MEMORY,
+        "memory <= 1.2x plain, rebuild": small.cached_memory_ratio <= TARGET_MEMORY,
+        "memory <= 1.2x plain, cold (with its card worker)": small.cold_memory_ratio
+        <= TARGET_MEMORY,
         "no-change rebuild: 0 images encoded, 0 cards drawn": small.cached_cards_drawn == 0
         and small.cached_images_encoded == 0,
     }
@@ -635,7 +647,7 @@ def targets(small: SizeResult, large: SizeResult | None) -> dict[str, bool]:
 def table(results: list[SizeResult], info: dict[str, Any], met: dict[str, bool]) -> str:
     rows = [
         "| threads | plain Pelican | cached (ratio) | cold, cards drawn (ratio) "
-        "| peak MiB plain / cached / cold (ratio) | CPU s plain / cached / cold "
+        "| peak MiB plain / cached / cold (ratios) | CPU s plain / cached / cold "
         "| Pagefind | `check` |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -645,7 +657,8 @@ def table(results: list[SizeResult], info: dict[str, Any], met: dict[str, bool])
         rows.append(
             f"| {r.threads:,} | {r.plain_s:.2f} s | {r.cached_s:.2f} s ({r.cached_ratio:.2f}x) "
             f"| {r.cold_s:.2f} s ({r.cold_ratio:.2f}x) "
-            f"| {r.plain_mib:.0f} / {r.cached_mib:.0f} / {r.cold_mib:.0f} ({r.memory_ratio:.2f}x) "
+            f"| {r.plain_mib:.0f} / {r.cached_mib:.0f} / {r.cold_mib:.0f} "
+            f"({r.cached_memory_ratio:.2f}x / {r.cold_memory_ratio:.2f}x) "
             f"| {r.plain_cpu_s:.1f} / {r.cached_cpu_s:.1f} / {r.cold_cpu_s:.1f} "
             f"| {pagefind} | {check} |"
         )
@@ -743,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
                 "cold_ratio": r.cold_ratio,
                 "fresh_ratio": r.fresh_ratio,
                 "memory_ratio": r.memory_ratio,
+                "cached_memory_ratio": r.cached_memory_ratio,
+                "cold_memory_ratio": r.cold_memory_ratio,
             }
             for r in results
         ],
