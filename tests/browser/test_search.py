@@ -94,7 +94,11 @@ def test_results_quote_no_hidden_text_and_come_once_per_thread(open_page: OpenPa
     @iris_sample (profile", with the avatar initial and the screen-reader hint."""
     watched = open_page("/search/?q=iris")
     page = watched.page
-    page.wait_for_selector(".pagefind-ui__result-excerpt")  # type: ignore[attr-defined]
+    # Each result first shows a placeholder excerpt (". . ."), marked pagefind-ui__loading.
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.querySelector('.pagefind-ui__result-excerpt')"
+        " && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')"
+    )
     excerpts = page.eval_on_selector_all(  # type: ignore[attr-defined]
         ".pagefind-ui__result-excerpt", "els => els.map(e => e.textContent)"
     )
