@@ -3,6 +3,7 @@ replaced (not piled up) when a thread's card changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import subprocess
 import sys
@@ -53,6 +54,19 @@ def test_a_changed_card_replaces_the_old_one(tmp_path: Path) -> None:
     assert draw(tmp_path, 3, workers=1, title="Why BNP rises") == 3
     after = {p.name for p in tmp_path.glob("*.png")}
     assert len(after) == 3 and not before & after
+
+
+def test_a_superseded_card_goes_even_when_nothing_is_drawn(tmp_path: Path) -> None:
+    """Cards committed from an older title stay behind when the new card was drawn elsewhere
+    (another clone, another run): the next build that asks for the thread removes them."""
+    draw(tmp_path, 2, workers=1)
+    current = {p.name for p in tmp_path.glob("*.png")}
+    older = tmp_path / dataclasses.replace(inputs(0), title="Old").file_name("x-0")
+    older.write_bytes((tmp_path / sorted(current)[0]).read_bytes())
+    unrelated = tmp_path / inputs(0).file_name("y-0")  # a thread this build does not ask about
+    unrelated.write_bytes(older.read_bytes())
+    assert draw(tmp_path, 2, workers=1) == 0
+    assert {p.name for p in tmp_path.glob("*.png")} == current | {unrelated.name}
 
 
 def test_a_card_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:

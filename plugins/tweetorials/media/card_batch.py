@@ -26,7 +26,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +101,7 @@ class CardBatch:
         self.workers = workers or _cores()
         self._present = _listing(folder)
         self._missing: dict[str, tuple[str, CardInputs]] = {}  # file name -> (slug, inputs)
+        self._wanted: dict[str, str] = {}  # slug -> the card's file name, for every card asked
         self._waiting: list[tuple[str, CardInputs]] = []  # not handed to a worker yet
         self._workers: list[subprocess.Popen[str]] = []
         self._handed: list[tuple[str, CardInputs]] = []  # the cards sent to a worker
@@ -110,6 +111,7 @@ class CardBatch:
         """The card's path, and True when it has to be drawn (it is not in the folder yet)."""
         name = inputs.file_name(slug)
         path = self.folder / name
+        self._wanted[slug] = name
         if name in self._present or name in self._missing:
             return path, False
         self._missing[name] = (slug, inputs)
@@ -183,20 +185,22 @@ class CardBatch:
                 )
                 failures += draw_all(left)
         self._workers, self._handed = [], []
-        self._remove_superseded({slug for slug, _ in self._missing.values()})
+        self._remove_superseded()
         self._present |= set(self._missing)
         self._missing.clear()
         return failures
 
-    def _remove_superseded(self, slugs: Iterable[str]) -> None:
-        """Cards of these threads drawn from older inputs: one card per thread stays."""
-        wanted = set(slugs)
-        keep = set(self._missing)
+    def _remove_superseded(self) -> None:
+        """Cards of the threads asked for, drawn from other inputs (an older title, design or
+        site name): one card per thread stays, also when nothing was drawn, so the committed
+        cards (``cache/cards/``) keep no superseded card of a thread. A thread this build did
+        not ask about (waiting for a fetch, or gone from the catalog) keeps its card."""
         for name in list(self._present):
             match = _CARD_NAME.fullmatch(name)
-            if match and match["slug"] in wanted and name not in keep:
+            if match and self._wanted.get(match["slug"], name) != name:
                 (self.folder / name).unlink(missing_ok=True)
                 self._present.discard(name)
+        self._wanted.clear()
 
 
 def _start_workers(count: int) -> list[subprocess.Popen[str]]:
