@@ -449,3 +449,33 @@ def test_no_old_file_is_taken_through_a_folder_linked_out_of_the_output(tmp_path
     assert tree(notes) == mine
     assert (notes / "index.html").read_text(encoding="utf-8") == "my notes"
     assert tree(output) == first
+
+
+def test_with_another_plugins_writer_no_old_page_folder_comes_back(tmp_path: Path) -> None:
+    """Another plugin's writer writes inline with ``open``: a page folder taken back whole
+    would have it write through an old file's other links, and keep an old file's mode."""
+    from pelican import signals
+    from pelican.writers import Writer
+
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    first = tree(output)
+    folder = output / "threads" / THREAD
+    linked = tmp_path / "linked.html"
+    linked.write_text("mine", encoding="utf-8")
+    (folder / "index.html").unlink()
+    os.link(linked, folder / "index.html")
+    (folder / "citation.bib").chmod(0o600)
+
+    def own_writer(pelican: Any) -> type[Writer]:
+        return Writer
+
+    pelican = pelican_for(site, output)
+    signals.get_writer.connect(own_writer)
+    try:
+        pelican.run()
+    finally:
+        signals.get_writer.disconnect(own_writer)
+    assert linked.read_text(encoding="utf-8") == "mine"
+    assert tree(output) == first

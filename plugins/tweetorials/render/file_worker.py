@@ -152,10 +152,11 @@ class _OldCopies:
 
     def take_folder(self, folder: str) -> bool:
         """Bring the old copy of the page folder ``folder`` back whole, in one rename, when
-        it holds only regular files and is a real folder inside the old output, ours, with
-        the mode a new folder gets; True when it came back. Each file in it is then checked
-        as it is written (:meth:`take`), and what was not written by the end is deleted
-        (:meth:`sweep`). A folder is decided once."""
+        it holds only files a write may take (regular, one link, ours, a new file's mode)
+        and is a real folder inside the old output, ours, with the mode a new folder gets;
+        True when it came back. Each file in it is then checked as it is written
+        (:meth:`take`), and what was not written by the end is deleted (:meth:`sweep`). A
+        folder is decided once."""
         with self.lock:
             if folder not in self.taken:
                 self.taken[folder] = self._take_folder(folder)
@@ -218,8 +219,11 @@ class _OldCopies:
             with os.scandir(old) as listing:
                 for entry in listing:
                     found = entry.stat(follow_symlinks=False)
-                    if not stat.S_ISREG(found.st_mode):
-                        return None  # a folder or a link inside: its files go one by one
+                    if not self._reusable(found):
+                        # A folder, a link, or a file of other links or permissions inside:
+                        # its files go one by one. Whoever writes one with `open` (another
+                        # plugin, another writer) would write through it or keep its mode.
+                        return None
                     changed_ns = max(changed_ns, found.st_ctime_ns)
             os.makedirs(os.path.dirname(folder), exist_ok=True)
             os.rename(old, folder)
