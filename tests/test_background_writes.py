@@ -479,3 +479,31 @@ def test_with_another_plugins_writer_no_old_page_folder_comes_back(tmp_path: Pat
         signals.get_writer.disconnect(own_writer)
     assert linked.read_text(encoding="utf-8") == "mine"
     assert tree(output) == first
+
+
+def test_a_static_file_in_a_taken_page_folder_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A static file saved into a page's folder comes back with the folder; Pelican finds it
+    up to date and does not copy it again, so it must not be swept away as a left-over (the
+    sweep made slow, as on a busy machine, to run after Pelican looked)."""
+    site = copy_site(_folder(tmp_path / "site"))
+    (site / "content" / "extra").mkdir()
+    (site / "content" / "extra" / "notes.txt").write_text("notes", encoding="utf-8")
+    overrides = {
+        "STATIC_PATHS": ["media", "extra"],
+        "EXTRA_PATH_METADATA": {"extra/notes.txt": {"path": "about/notes.txt"}},
+    }
+    output = site / "output"
+    pelican_for(site, output, **overrides).run()
+    first = tree(output)
+    assert "about/notes.txt" in first
+    sweep = file_worker._OldCopies.sweep
+
+    def slow_sweep(self: Any) -> list[file_worker.Problem]:
+        time.sleep(0.5)
+        return sweep(self)
+
+    monkeypatch.setattr(file_worker._OldCopies, "sweep", slow_sweep)
+    pelican_for(site, output, **overrides).run()
+    assert tree(output) == first

@@ -276,25 +276,47 @@ class _OldCopies:
             return False
         relative = path[len(self.new) :]
         with self.lock:
+            folder, name = os.path.split(path)
+            taken = self.taken.get(folder)
+            if taken is not None:
+                return self._keep_copy(taken, path, name, source)
             if not self._inside(os.path.dirname(relative).rstrip(os.sep)):
                 return False
             old = self.old + relative
             try:
                 found = os.lstat(old)
-                if not (
-                    stat.S_ISREG(found.st_mode)
-                    and found.st_nlink == 1
-                    and found.st_uid == self.uid
-                    and stat.S_IMODE(found.st_mode) == self.mode
-                    and found.st_size == source.st_size
-                    and found.st_mtime_ns >= source.st_mtime_ns - 1000  # Pelican's 1 us
-                ) or os.path.lexists(path):
+                if not self._is_copy(found, source) or os.path.lexists(path):
                     return False
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 os.rename(old, path)
             except OSError:
                 return False
         return True
+
+    def _keep_copy(self, taken: _TakenFolder, path: str, name: str, source: os.stat_result) -> bool:
+        """:meth:`take_copy` in a folder taken back whole: its old copy, if any, is already
+        in place, where Pelican will find it, so the sweep must leave it; unless it is not
+        what copying makes, when it goes and Pelican copies the source anew."""
+        if name in taken.written:
+            return False  # written by this build: Pelican judges it as it is
+        taken.written.add(sys.intern(name))
+        try:
+            found = os.lstat(path)
+            if found.st_ctime_ns > taken.changed_ns:
+                return False  # written by someone else during this build: theirs
+            if self._is_copy(found, source):
+                return True
+            os.unlink(path)
+        except OSError:
+            pass
+        return False
+
+    def _is_copy(self, found: os.stat_result, source: os.stat_result) -> bool:
+        return (
+            self._reusable(found)
+            and found.st_size == source.st_size
+            and found.st_mtime_ns >= source.st_mtime_ns - 1000  # Pelican's 1 us
+        )
 
     def _reusable(self, found: os.stat_result) -> bool:
         return (
