@@ -507,3 +507,21 @@ def test_a_static_file_in_a_taken_page_folder_stays(
     monkeypatch.setattr(file_worker._OldCopies, "sweep", slow_sweep)
     pelican_for(site, output, **overrides).run()
     assert tree(output) == first
+
+
+def test_a_static_file_whose_source_was_replaced_is_copied_again(tmp_path: Path) -> None:
+    """A source replaced by other bytes of the same size and an older modification time (a
+    backup restored with its times, ``cp -p``, ``rsync -t``): Pelican, emptying the output,
+    copies it; its old copy must not be put back in its place."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    image = sorted((output / "media").rglob("*.jpg"))[0]
+    source = site / "content" / image.relative_to(output)
+    before = source.stat()
+    data = bytearray(source.read_bytes())
+    data[-3] ^= 0xFF  # other bytes, the same size
+    source.write_bytes(bytes(data))
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # its old time restored
+    pelican_for(site, output).run()
+    assert image.read_bytes() == bytes(data)

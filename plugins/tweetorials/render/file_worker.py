@@ -270,8 +270,9 @@ class _OldCopies:
     def take_copy(self, path: str, source: os.stat_result) -> bool:
         """Rename the old copy of ``path``, a copy of a file whose ``stat`` is ``source``
         (a static file), into place when Pelican's ``STATIC_CHECK_IF_MODIFIED`` would keep it
-        (not older than the source) and it is what copying makes: a regular file with one
-        link, ours, with a new file's mode and the source's size. True when it was taken."""
+        (not older than the source), the source has not changed since it was made (its
+        change time), and it is what copying makes: a regular file with one link, ours, with
+        a new file's mode and the source's size. True when it was taken."""
         if not path.startswith(self.new + os.sep):
             return False
         relative = path[len(self.new) :]
@@ -316,6 +317,9 @@ class _OldCopies:
             self._reusable(found)
             and found.st_size == source.st_size
             and found.st_mtime_ns >= source.st_mtime_ns - 1000  # Pelican's 1 us
+            # ...and made after the source last changed: its modification time can be set
+            # back (`cp -p`, `rsync -t`, a restored backup), its change time cannot.
+            and found.st_mtime_ns > source.st_ctime_ns
         )
 
     def _reusable(self, found: os.stat_result) -> bool:
