@@ -94,3 +94,28 @@ def test_threads_left_out_of_the_catalog_leave_the_record(tmp_path: Path) -> Non
     build(site)
     record = (site / "cache" / snapshot_checks.RECORD_NAME).read_text(encoding="utf-8")
     assert "sample-anion-gap" not in record and "sample-starling-oedema" in record
+
+
+@pytest.mark.parametrize("module", ["platforms", "languages", "sanitize"])
+def test_the_validator_version_covers_the_modules_snapshots_are_checked_with(
+    monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
+    """A snapshot is checked against the platforms (platforms.py), its language tag
+    (languages.py) and its HTML (sanitize.py) too: a change there must read every file
+    again, or a snapshot the new rules refuse is refused only once the output is gone."""
+    import importlib
+
+    source = Path(importlib.import_module(f"tweetorials.{module}").__file__ or "")
+    snapshot_checks.validator_version.cache_clear()
+    before = snapshot_checks.validator_version()
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        return real(path) + (b"\n# a stricter rule\n" if path == source else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    snapshot_checks.validator_version.cache_clear()
+    try:
+        assert snapshot_checks.validator_version() != before
+    finally:
+        snapshot_checks.validator_version.cache_clear()

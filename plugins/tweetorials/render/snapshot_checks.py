@@ -26,7 +26,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .. import snapshot
+from .. import languages, platforms, sanitize, snapshot
 from ..files import atomic_write_bytes
 
 __all__ = ["RECORD_NAME", "CheckedSnapshots", "validator_version"]
@@ -39,9 +39,12 @@ _Stamp = tuple[str, int, int, int, int]  # path, inode, size, mtime_ns, ctime_ns
 
 @lru_cache(maxsize=1)
 def validator_version() -> str:
-    """A digest of the snapshot package's source: what decides whether a snapshot is valid."""
+    """A digest of the snapshot package's source and of the modules it checks snapshots
+    with (their platform, language tag and HTML): what decides whether a snapshot is valid."""
     digest = hashlib.sha256()
-    for source in sorted(Path(snapshot.__file__).parent.glob("*.py")):
+    sources = sorted(Path(snapshot.__file__).parent.glob("*.py"))
+    sources += [Path(module.__file__ or "") for module in (languages, platforms, sanitize)]
+    for source in sources:
         digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
