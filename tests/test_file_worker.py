@@ -289,3 +289,55 @@ def test_the_writer_stops_the_build_on_a_failed_write(tmp_path: Path) -> None:
     assert (
         str(stopped.value) == f"build failed: cannot write {tmp_path / 'page.html'}: Is a directory"
     )
+
+
+def test_a_left_over_that_cannot_be_deleted_leaves_the_others_to_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "page").mkdir(parents=True)
+    for name in ("index.html", "stuck.txt", "stale.txt"):
+        (old / "page" / name).write_text(name, encoding="utf-8")
+    new.mkdir()
+    files = FileWorker()
+    files.reuse_files_from(str(old), str(new))
+    files.make_folders([str(new / "page")])
+    files.write(str(new / "page" / "index.html"), b"index.html")
+    files.finish()
+    assert sorted(p.name for p in (new / "page").iterdir()) == [
+        "index.html",
+        "stale.txt",
+        "stuck.txt",
+    ]
+    unlink = file_worker.os.unlink
+
+    def refuse_stuck(path: Any) -> None:
+        if str(path).endswith("stuck.txt"):
+            raise PermissionError(1, "Operation not permitted")
+        unlink(path)
+
+    monkeypatch.setattr(file_worker.os, "unlink", refuse_stuck)
+    problems = files.sweep()
+    assert [(Path(p.path).name, p.reason) for p in problems] == [
+        ("stuck.txt", "Operation not permitted")
+    ]
+    assert sorted(p.name for p in (new / "page").iterdir()) == ["index.html", "stuck.txt"]
+
+
+def test_no_page_folder_is_made_outside_the_output(tmp_path: Path) -> None:
+    """Pelican refuses to write a page whose save_as leads out of the output (its
+    sanitised_join); its folder is not made ahead either."""
+    from tweetorials.render import output_writer
+
+    output = tmp_path / "site" / "output"
+    output.mkdir(parents=True)
+    pages = [SimpleNamespace(save_as="../escaped/index.html"), SimpleNamespace(save_as="in/x.html")]
+    generator = SimpleNamespace(output_path=str(output), articles=pages)
+    build = output_writer._build(str(output))
+    try:
+        output_writer.make_output_folders([generator])
+        build.files.finish()
+    finally:
+        output_writer._builds.pop(str(output.resolve()), None)
+    assert (output / "in").is_dir()
+    assert not (tmp_path / "site" / "escaped").exists()

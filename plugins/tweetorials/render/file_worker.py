@@ -190,13 +190,18 @@ class _OldCopies:
                 try:
                     with os.scandir(folder) as listing:
                         left = [entry for entry in listing if entry.name not in taken.written]
-                    for entry in left:
+                except OSError as exc:
+                    if not isinstance(exc, FileNotFoundError):
+                        problems.append(Problem(folder, _reason(exc)))
+                    continue
+                for entry in left:  # each on its own: one that fails leaves the others to go
+                    try:
                         if entry.stat(follow_symlinks=False).st_ctime_ns <= taken.changed_ns:
                             os.unlink(entry.path)
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:
-                    problems.append(Problem(folder, _reason(exc)))
+                    except FileNotFoundError:
+                        pass
+                    except OSError as exc:
+                        problems.append(Problem(entry.path, _reason(exc)))
             self.taken.clear()
         return problems
 
@@ -413,6 +418,14 @@ class FileWorker:
         job = _MakeFolders(tuple(paths), self._old_copies)
         if not self._add(job, 0):
             self._do(job)
+
+    def sweep(self) -> list[Problem]:
+        """Delete, here and now, what came back with the page folders and was not written
+        (:meth:`_OldCopies.sweep`); what could not be deleted. Done before Pelican copies its
+        static files, some of which may go into page folders: deleting on the thread while
+        Pelican copies could take a file Pelican had just written. Later writes still take
+        files from the old output, one by one, until :meth:`remove_tree` deletes it."""
+        return self._old_copies.sweep() if self._old_copies is not None else []
 
     def take_back_copies(self, copies: Iterable[tuple[str, str]]) -> int:
         """Put back, from the old output, each ``(source, path)`` copy that copying ``source``

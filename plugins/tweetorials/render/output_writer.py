@@ -307,11 +307,13 @@ def make_output_folders(generators: list[Any]) -> None:
         build = _builds.get(os.path.realpath(getattr(generator, "output_path", "") or "."))
         if build is None:
             continue
+        inside = os.path.join(os.path.abspath(generator.output_path), "")
         for item in _written_items(generator):
             save_as = getattr(item, "save_as", "")
             if isinstance(save_as, str) and save_as:
-                folder = os.path.dirname(os.path.join(generator.output_path, save_as))
-                folders[folder] = None
+                folder = os.path.dirname(os.path.abspath(os.path.join(inside, save_as)))
+                if os.path.join(folder, "").startswith(inside):  # as Pelican's sanitised_join
+                    folders[folder] = None
         if folders:
             build.files.make_folders(folders)
             folders = {}
@@ -344,6 +346,7 @@ def finish_writes(
     _finish(build.files)
     if build.trash is not None:
         build.files.take_back_copies(static_files)
+        _report_undeleted(build.files.sweep())
         build.files.remove_tree(build.trash)
         build.trash = None
     if last:
