@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -102,17 +103,29 @@ def robots_txt(site: SiteInfo) -> str:
 
 
 def _pages(output: Path) -> list[str]:
+    """Every page in ``output`` a crawler should know of (output-relative, ``/``-separated).
+    Walked with ``os.walk``, never entering the folders that hold no pages (the search index
+    alone has thousands of files), and each page's head read for a ``noindex``."""
     pages = []
-    for path in sorted(output.rglob("*.html")):
-        rel = path.relative_to(output).as_posix()
-        top = rel.split("/", 1)[0]
-        if rel in _SKIP_FILES or top in _SKIP_DIRS or top.startswith(TRASH_PREFIX):
-            continue
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-        if _NOINDEX.search(head):
-            continue
-        pages.append(rel)
+    root = str(output)
+    for folder, subfolders, files in os.walk(root):
+        if folder == root:
+            subfolders[:] = [
+                name
+                for name in subfolders
+                if name not in _SKIP_DIRS and not name.startswith(TRASH_PREFIX)
+            ]
+        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            rel = name if base == "." else f"{base}/{name}"
+            if rel in _SKIP_FILES:
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+                head = handle.read(4096)
+            if not _NOINDEX.search(head):
+                pages.append(rel)
     # The home page first, then shallow before deep: how people read a sitemap.
     return sorted(pages, key=lambda p: (p != "index.html", p.count("/"), p))
 
