@@ -117,5 +117,5 @@ def _absolute(link: str, base: str) -> str:
 
 def _absolute_fragments(content: str, link: str) -> str:
     """``href="#post-3"`` -> ``href="https://site/threads/slug/#post-3"``."""
-    prefix = html.escape(link)
-    return _FRAGMENT_LINK.sub(lambda m: f"{m.group(1)}{prefix}#", content)
+    prefix = html.escape(link).replace("\\", "\\\\")  # a template: backslashes doubled
+    return _FRAGMENT_LINK.sub(rf"\g<1>{prefix}#", content)  # expanded in C, not a lambda
