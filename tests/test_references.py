@@ -179,3 +179,25 @@ def test_plain_links_read_as_urlsplit_reads_them() -> None:
         assert _host_and_path(url) == expected, url
         fast += _PLAIN_LINK.fullmatch(url) is not None
     assert fast > 300  # the regular expression was tried, not only urlsplit
+
+
+def test_the_lower_case_shortcuts_find_what_the_patterns_find() -> None:
+    """_urls and _hrefs take a faster path where "http" and "href" are in lower case: on any
+    text they must give exactly what _URL_RE and _HREF_RE give."""
+    import random
+
+    from tweetorials.render import references
+
+    pieces = [
+        "href", "HREF", "Href", "xhref", "_href", "éhref", " href", "=", " = ", '"', "'", "a",
+        "http://", "HTTPS://", "https://", "hTTp://", "x.org/", " ", "<", ">", "\n", "#p-1",
+    ]  # fmt: skip
+    nested = """<a xhref="see href='https://doi.org/10.1/x'">"""  # a candidate inside one
+    assert references._hrefs(nested) == ["https://doi.org/10.1/x"]
+    chance = random.Random(14)
+    for _ in range(5000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 12)))
+        exact = [m.group(1) or m.group(2) or "" for m in references._HREF_RE.finditer(text)]
+        assert references._hrefs(text) == exact, text
+        spans = [(m.span(), m.group(0)) for m in references._URL_RE.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in references._urls(text)] == spans, text
