@@ -72,6 +72,16 @@ def inline_writes() -> Iterator[None]:
             signal.connect(receiver)
 
 
+@contextmanager
+def connected(signal: Any, receiver: Any) -> Iterator[None]:
+    """``receiver`` listens to ``signal`` during the block only, as another plugin would."""
+    signal.connect(receiver)
+    try:
+        yield
+    finally:
+        signal.disconnect(receiver)
+
+
 @pytest.fixture
 def slow_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the thread lag well behind the renderer, so reading the output too early shows."""
@@ -369,11 +379,8 @@ def test_a_file_someone_else_writes_in_a_taken_folder_stays(tmp_path: Path) -> N
             (folder / "extra.txt").write_text("this build's", encoding="utf-8")
 
     pelican = pelican_for(site, output)
-    signals.article_generator_write_article.connect(other_plugin)
-    try:
+    with connected(signals.article_generator_write_article, other_plugin):
         pelican.run()
-    finally:
-        signals.article_generator_write_article.disconnect(other_plugin)
     assert folder.stat().st_ino == folder_inode
     assert (folder / "extra.txt").read_text(encoding="utf-8") == "this build's"
 
@@ -472,11 +479,8 @@ def test_with_another_plugins_writer_no_old_page_folder_comes_back(tmp_path: Pat
         return Writer
 
     pelican = pelican_for(site, output)
-    signals.get_writer.connect(own_writer)
-    try:
+    with connected(signals.get_writer, own_writer):
         pelican.run()
-    finally:
-        signals.get_writer.disconnect(own_writer)
     assert linked.read_text(encoding="utf-8") == "mine"
     assert tree(output) == first
 
