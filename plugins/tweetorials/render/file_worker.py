@@ -118,12 +118,7 @@ class _MakeFolders:
     old: _OldCopies | None  # where their old copies may be (see _Write)
 
 
-@dataclass(frozen=True)
-class _Sweep:
-    old: _OldCopies
-
-
-_Job = _Write | _RemoveTree | _MakeFolders | _Sweep
+_Job = _Write | _RemoveTree | _MakeFolders
 
 
 @dataclass
@@ -418,10 +413,10 @@ class FileWorker:
 
     def sweep(self) -> list[Problem]:
         """Delete, here and now, what came back with the page folders and was not written
-        (:meth:`_OldCopies.sweep`); what could not be deleted. Done before Pelican copies its
-        static files, some of which may go into page folders: deleting on the thread while
-        Pelican copies could take a file Pelican had just written. Later writes still take
-        files from the old output, one by one, until :meth:`remove_tree` deletes it."""
+        (:meth:`_OldCopies.sweep`); what could not be deleted. :meth:`remove_tree` does it
+        when it is given the old output, before Pelican copies its static files, some of
+        which may go into page folders: deleting on the thread while Pelican copies could
+        take a file Pelican had just written."""
         return self._old_copies.sweep() if self._old_copies is not None else []
 
     def take_back_copies(self, copies: Iterable[tuple[str, str]]) -> int:
@@ -445,10 +440,10 @@ class FileWorker:
         What cannot be deleted is reported by :meth:`finish`, and does not stop later writes.
         """
         if self._old_copies is not None and os.path.abspath(path) == self._old_copies.old:
-            sweep = _Sweep(self._old_copies)
+            problems = self.sweep()  # here and now: see sweep
             self._old_copies = None  # later writes create their files
-            if not self._add(sweep, 0):
-                self._do(sweep)
+            with self._changed:
+                self._delete_problems.extend(problems)
         job = _RemoveTree(path)
         if not self._add(job, 0):
             self._do(job)
@@ -564,11 +559,6 @@ class FileWorker:
                     continue
                 with contextlib.suppress(OSError):
                     os.makedirs(path, exist_ok=True)
-            return
-        if isinstance(job, _Sweep):
-            problems = job.old.sweep()
-            with self._changed:
-                self._delete_problems.extend(problems)
             return
         if isinstance(job, _RemoveTree):
             try:

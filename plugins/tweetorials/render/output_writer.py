@@ -346,8 +346,7 @@ def finish_writes(
     _finish(build.files)
     if build.trash is not None:
         build.files.take_back_copies(static_files)
-        _report_undeleted(build.files.sweep())
-        build.files.remove_tree(build.trash)
+        build.files.remove_tree(build.trash)  # sweeps the page folders taken back, at once
         build.trash = None
     if last:
         _finish(build.files)
