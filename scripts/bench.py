@@ -166,7 +166,7 @@ class Corpus:
 def make_images(media_root: Path) -> list[dict[str, Any]]:
     """A few distinct pictures, archived as ``tweetorials fetch`` leaves them."""
     from PIL import Image, ImageDraw
-    from tweetorials.media import store_image
+    from tweetorials.media.images import store_image
 
     stored = []
     for n in range(DISTINCT_IMAGES):

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, CatalogEntry
-from ..media import effective_alt
+from ..media.alt import effective_alt
 from ..snapshot import SnapshotError, SnapshotStore, Thread
 from . import EXIT_BAD_INPUT, EXIT_OK
 from .common import (

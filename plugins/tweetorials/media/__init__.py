@@ -6,31 +6,8 @@
 * :mod:`.alt`: alt-text normalisation (platform placeholders such as ``"Image"`` are empty).
 * :mod:`.cards`: the 1200x630 social card of a thread, with bundled fonts (:mod:`.typeset`).
 
-Nothing here imports the fetch layer or Pelican.
+Nothing here imports the fetch layer or Pelican. Import from the module itself
+(``from ..media.archive import ensure_local_media``): this file imports nothing, so that
+drawing a card (:mod:`.cards`, in a lean process of its own) does not load the snapshot
+model, YAML and the image archive with it.
 """
-
-from __future__ import annotations
-
-from .alt import effective_alt, is_placeholder_alt, normalise_alt
-from .archive import MediaReport, archive_thread_media, ensure_local_media
-from .images import (
-    ImageLimits,
-    ImageRejected,
-    largest_rendition,
-    srcset,
-    store_image,
-)
-
-__all__ = [
-    "ImageLimits",
-    "ImageRejected",
-    "MediaReport",
-    "archive_thread_media",
-    "effective_alt",
-    "ensure_local_media",
-    "is_placeholder_alt",
-    "largest_rendition",
-    "normalise_alt",
-    "srcset",
-    "store_image",
-]

@@ -40,7 +40,7 @@ from pelican.utils import order_content, slugify
 
 from ..catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from ..console import announce
-from ..media import MediaReport, ensure_local_media
+from ..media.archive import MediaReport, ensure_local_media
 from ..media.card_batch import CardBatch, CardInputs, draw_all
 from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError

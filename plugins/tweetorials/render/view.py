@@ -24,7 +24,7 @@ import markdown
 
 from ..catalog import CatalogEntry, Specialty
 from ..languages import primary_subtag, thread_language
-from ..media import effective_alt, normalise_alt
+from ..media.alt import effective_alt, normalise_alt
 from ..platforms import PLATFORM_NAMES
 from ..sanitize import clean_html
 from ..snapshot import Media, Post, Thread
