@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import Catalog, CatalogError, load_catalog
 from ..settings import Settings, SettingsError
 
 __all__ = [
@@ -21,6 +20,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from typing import TypeAlias
+
+    from ..catalog import Catalog
 
     #: What ``add_parser`` receives: the ``tweetorials`` parser's sub-commands.
     Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -72,6 +73,8 @@ def settings_or_report(args: argparse.Namespace) -> Settings | None:
 
 def load_catalog_or_report(path: Path) -> Catalog | None:
     """Load the catalog, or print every problem as ``threads.yaml:LINE: message`` and return None."""
+    from ..catalog import CatalogError, load_catalog  # here: `tweetorials cards` needs no YAML
+
     try:
         return load_catalog(path)
     except CatalogError as exc:
