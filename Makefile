@@ -46,8 +46,15 @@ lock: $(STAMP)
 		--universal --python-version 3.11 --generate-hashes $(LOCK_FLAGS) -o $(LOCK)
 	@rm -f $(STAMP)
 
+# The pages first, then the social cards they name, on every core (`tweetorials cards`): the
+# build's memory is free by then, and nothing is drawn when every card is in cache/cards/.
+# `pelican` alone draws them during the build instead (TWEETORIALS_CARDS=during, its default);
+# a TWEETORIALS_CARDS in the environment wins here too.
+html publish: export TWEETORIALS_CARDS := $(or $(TWEETORIALS_CARDS),after)
+
 html: $(STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
+	$(BIN)/tweetorials cards
 
 serve: html
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(OUTPUT) $(PORT)
@@ -73,6 +80,7 @@ fetch: $(STAMP)
 
 publish: $(STAMP)
 	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --fatal errors
+	$(BIN)/tweetorials cards
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -58,6 +58,18 @@ def test_the_environment_wins_over_pelican_settings() -> None:
     assert settings.search is False and settings.sitemap is False
 
 
+def test_cards_are_drawn_during_the_build_unless_asked_for_after() -> None:
+    assert Settings.from_pelican(PELICAN, environ={}).cards == "during"
+    assert Settings.from_pelican(PELICAN, {"TWEETORIALS_CARDS": "after"}).cards == "after"
+
+
+def test_a_command_keeps_its_cache_where_the_environment_says(tmp_path: Path) -> None:
+    """As the build does: ``tweetorials cards`` must find the list the build left there."""
+    moved = Settings.for_cli(tmp_path / "t.yaml", environ={"TWEETORIALS_CACHE": "/srv/cache"})
+    assert moved.cards_waiting == Path("/srv/cache/cards-waiting.json")
+    assert Settings.for_cli(tmp_path / "t.yaml", environ={}).cache == tmp_path / "cache"
+
+
 def test_search_can_be_switched_from_the_environment() -> None:
     assert Settings.for_cli(Path("t.yaml"), environ={"TWEETORIALS_SEARCH": "false"}).search is False
     on = Settings.from_pelican(
@@ -94,6 +106,7 @@ def test_image_cap_as_a_pelican_setting() -> None:
         ("TWEETORIALS_MAX_IMAGE_BYTES", "15 GB", "is not a size"),
         ("TWEETORIALS_FETCH", "sometimes", "is not one of missing, never, refresh"),
         ("TWEETORIALS_SEARCH", "maybe", "is not a switch; use true or false"),
+        ("TWEETORIALS_CARDS", "later", "is not one of during, after"),
     ],
 )
 def test_unusable_values_are_refused_in_one_line(name: str, value: str, message: str) -> None:

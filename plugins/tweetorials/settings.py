@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CARD_MODES",
     "DEFAULT_USER_AGENT",
     "FETCH_MODES",
     "PROJECT_URL",
@@ -41,6 +42,11 @@ DEFAULT_USER_AGENT = (
 
 #: ``TWEETORIALS_FETCH``: what a build fetches before rendering.
 FETCH_MODES = ("missing", "never", "refresh")
+#: ``TWEETORIALS_CARDS``: when the social cards a build needs are drawn. ``during``: beside
+#: the build, by a worker on a second core (``pelican`` alone gives a complete site);
+#: ``after``: the build lists them and ``tweetorials cards`` draws them on every core once the
+#: build has exited, so the two never hold memory at the same time (what ``make html`` does).
+CARD_MODES = ("during", "after")
 
 KIB, MIB = 1024, 1024 * 1024
 
@@ -155,6 +161,7 @@ class Settings:
     # TWEETORIALS_*: a Pelican setting or an environment variable of the same name (env wins).
     fetch_mode: str = setting("TWEETORIALS_FETCH", one_of(*FETCH_MODES), "missing")
     search: bool = setting("TWEETORIALS_SEARCH", switch, True)
+    cards: str = setting("TWEETORIALS_CARDS", one_of(*CARD_MODES), "during")
     sitemap: bool = setting("TWEETORIALS_SITEMAP", switch, True)
     x_api: str = setting("TWEETORIALS_X_API", api_base, "https://cdn.syndication.twimg.com")
     fxtwitter_api: str = setting("TWEETORIALS_FXTWITTER_API", api_base, "https://api.fxtwitter.com")
@@ -186,6 +193,11 @@ class Settings:
     def cards_dir(self) -> Path:
         return self.cache / "cards"
 
+    @property
+    def cards_waiting(self) -> Path:
+        """The cards a ``TWEETORIALS_CARDS=after`` build left to ``tweetorials cards``."""
+        return self.cache / "cards-waiting.json"
+
     @classmethod
     def from_pelican(
         cls, pelican: Mapping[str, Any], environ: Mapping[str, str] | None = None
@@ -213,11 +225,12 @@ class Settings:
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         """A command's settings: ``--catalog`` and ``--content`` (default: ``content/`` beside
-        the catalog), then the environment. Raises SettingsError."""
+        the catalog), then the environment (``TWEETORIALS_CACHE`` too, as for the build).
+        Raises SettingsError."""
         return cls(
             catalog=catalog,
             content=content if content is not None else catalog.parent / "content",
-            cache=catalog.parent / "cache",
+            cache=_path({}, environ, "TWEETORIALS_CACHE", catalog.parent / "cache"),
             **_tweetorials_values({}, environ),
         )
 

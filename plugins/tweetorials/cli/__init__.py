@@ -23,7 +23,7 @@ EXIT_FETCH_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 # Modules in this package that define ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS = ("check", "fetch", "add", "rescue")
+COMMANDS = ("check", "fetch", "add", "rescue", "cards")
 
 DESCRIPTION = """\
 Build and maintain a library of #FOAMed tweetorials.
@@ -39,6 +39,7 @@ examples:
   tweetorials fetch --refresh            re-fetch every thread (archived text is never lost)
   tweetorials add URL --specialty policy add a thread to threads.yaml and fetch it
   tweetorials import EXPORT --thread ID  rescue a deleted thread from an export (offline)
+  tweetorials cards                      draw the social cards the last build left waiting
 
 exit codes: 0 ok, 1 some threads could not be fetched, 2 bad input
 """

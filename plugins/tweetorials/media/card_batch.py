@@ -15,6 +15,11 @@ so a drawing thread takes turns with the build (on a busy 2-core machine a cold 
 the process ~30). Why one lean worker: each one costs its memory on top of the build's (about
 30 MB for :mod:`.cards_worker`, 42 MB for a worker importing the whole package), and one worker
 on the second core draws 1,000 cards in ~3.5 s of CPU, within a build on two cores.
+
+Two other ways to use a batch (:data:`Drawing`): a build with ``TWEETORIALS_CARDS=after``
+draws nothing and lists what is missing (``"later"``), and ``tweetorials cards`` then draws
+that list with this process and a worker per further core (``"shared"``), once the build's
+memory is free: the build's ~65 MB and a worker's ~30 are then never held at the same time.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import PIL
 
@@ -36,7 +43,15 @@ from ..files import atomic_write_bytes
 from .cards_key import Specialty, card_key
 from .cards_worker import BOOT
 
-__all__ = ["CardBatch", "CardInputs", "draw_all", "draw_card_file"]
+__all__ = [
+    "CardBatch",
+    "CardInputs",
+    "Drawing",
+    "draw_all",
+    "draw_card_file",
+    "place_card",
+    "site_card",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +59,18 @@ log = logging.getLogger(__name__)
 #: (a sample site, a build after a few edits): starting a worker costs about as much as
 #: drawing a dozen cards.
 POOL_THRESHOLD = 24
-#: At most this many worker processes (fewer on a machine with fewer cores than this plus one).
+#: At most this many worker processes beside a build (fewer on a machine with fewer cores than
+#: this plus one): each one's memory adds to the build's.
 MAX_WORKERS = 1
-_CARD_NAME = re.compile(r"(?P<slug>.+)-[0-9a-f]{12}\.png")
+#: At most this many beside ``tweetorials cards``, which draws its own share too.
+MAX_SHARED_WORKERS = 3
+
+#: Who draws a batch's missing cards. ``"beside"``: a build's case, one lean worker while the
+#: build goes on (this process draws them only when they are few). ``"shared"``: this process
+#: and a worker per further core, each a share (``tweetorials cards``, which has nothing else to
+#: do). ``"later"``: nobody; :attr:`CardBatch.waiting` lists them for ``tweetorials cards``.
+Drawing = Literal["beside", "shared", "later"]
+CARD_NAME = re.compile(r"(?P<slug>.+)-[0-9a-f]{12}\.png")
 
 
 @dataclass(frozen=True)
@@ -96,40 +120,61 @@ class CardBatch:
     returns what could not be drawn.
     """
 
-    def __init__(self, folder: Path, *, workers: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, *, workers: int | None = None, drawing: Drawing = "beside"
+    ) -> None:
         self.folder = folder
         self.workers = workers or _cores()
+        self.drawing = drawing
         self._present = _listing(folder)
         self._missing: dict[str, tuple[str, CardInputs]] = {}  # file name -> (slug, inputs)
         self._wanted: dict[str, str] = {}  # slug -> the card's file name, for every card asked
         self._waiting: list[tuple[str, CardInputs]] = []  # not handed to a worker yet
         self._workers: list[subprocess.Popen[str]] = []
         self._handed: list[tuple[str, CardInputs]] = []  # the cards sent to a worker
+        self._mine: list[tuple[str, CardInputs]] = []  # this process's share ("shared")
         self._failures: list[tuple[str, str]] = []
 
-    def need(self, slug: str, inputs: CardInputs) -> tuple[Path, bool]:
-        """The card's path, and True when it has to be drawn (it is not in the folder yet)."""
-        name = inputs.file_name(slug)
+    def need(self, slug: str, inputs: CardInputs, name: str | None = None) -> tuple[Path, bool]:
+        """The card's path, and True when it has to be drawn (it is not in the folder yet).
+        ``name``: the card's file name when known (``tweetorials cards`` reads the build's,
+        and so never loads ``hashlib``: 3.5 MB beside a worker), else computed here."""
+        name = name or inputs.file_name(slug)
         path = self.folder / name
         self._wanted[slug] = name
         if name in self._present or name in self._missing:
             return path, False
         self._missing[name] = (slug, inputs)
         self._waiting.append((str(path), inputs))
+        if self.drawing == "later":
+            return path, True
         if not self._workers and self.workers >= 2 and len(self._waiting) >= POOL_THRESHOLD:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._workers = _start_workers(min(self.workers - 1, MAX_WORKERS))
+            most = MAX_SHARED_WORKERS if self.drawing == "shared" else MAX_WORKERS
+            self._workers = _start_workers(min(self.workers - 1, most))
             if not self._workers:
                 self.workers = 1  # the cards are drawn here, at start()
         if self._workers and self.workers >= 2:
             self._hand_over()
         return path, True
 
+    @property
+    def missing(self) -> list[tuple[str, str, CardInputs]]:
+        """``(slug, file name, inputs)`` of each card asked for and not in the folder; after
+        :meth:`finish`, those still to draw (with ``drawing="later"``: all of them)."""
+        return [(slug, name, inputs) for name, (slug, inputs) in self._missing.items()]
+
     def _hand_over(self) -> None:
-        """Send the waiting cards to the workers, in turn (one JSON line each). A worker that
-        has gone away leaves the rest to this process (:meth:`start`)."""
+        """Send the waiting cards to the workers, in turn (one JSON line each); with
+        ``drawing="shared"`` every few cards stays here, this process's share (drawn at
+        :meth:`start`). A worker that has gone away leaves the rest to this process."""
+        shares = len(self._workers) + (self.drawing == "shared")
         for sent, (path, inputs) in enumerate(self._waiting):
-            worker = self._workers[len(self._handed) % len(self._workers)]
+            turn = (len(self._handed) + len(self._mine)) % shares
+            if turn == len(self._workers):  # this process's turn
+                self._mine.append((path, inputs))
+                continue
+            worker = self._workers[turn]
             line = [path, inputs.title, inputs.author_name, inputs.handle]
             try:
                 assert worker.stdin is not None
@@ -149,10 +194,10 @@ class CardBatch:
             assert worker.stdin is not None
             with contextlib.suppress(OSError):
                 worker.stdin.close()
-        if self._waiting:
+        if (self._mine or self._waiting) and self.drawing != "later":
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._failures = draw_all(self._waiting)
-            self._waiting = []
+            self._failures = draw_all(self._mine + self._waiting)
+            self._mine, self._waiting = [], []
 
     def finish(self) -> list[tuple[str, str]]:
         """Wait for the cards; returns ``(path, reason)`` for each that could not be drawn.
@@ -186,8 +231,9 @@ class CardBatch:
                 failures += draw_all(left)
         self._workers, self._handed = [], []
         self._remove_superseded()
-        self._present |= set(self._missing)
-        self._missing.clear()
+        if self.drawing != "later":
+            self._present |= set(self._missing)
+            self._missing.clear()
         return failures
 
     def _remove_superseded(self) -> None:
@@ -196,7 +242,7 @@ class CardBatch:
         cards (``cache/cards/``) keep no superseded card of a thread. A thread this build did
         not ask about (waiting for a fetch, or gone from the catalog) keeps its card."""
         for name in list(self._present):
-            match = _CARD_NAME.fullmatch(name)
+            match = CARD_NAME.fullmatch(name)
             if match and self._wanted.get(match["slug"], name) != name:
                 (self.folder / name).unlink(missing_ok=True)
                 self._present.discard(name)
@@ -269,3 +315,32 @@ def draw_all(jobs: list[tuple[str, CardInputs]]) -> list[tuple[str, str]]:
         except Exception as exc:  # a full disk, a font that would not load
             failures.append((path, str(exc) or type(exc).__name__))
     return failures
+
+
+def site_card(folder: Path, site_name: str) -> tuple[Path, str]:
+    """The site's own card (its name, no thread), drawn once into ``folder``, and "" or why it
+    could not be drawn.
+
+    It stands in where a thread's card could not be drawn: the thread's page already names
+    ``cards/<slug>.png`` in og:image, twitter:image and JSON-LD, and the site card makes that
+    address an image rather than a 404.
+    """
+    inputs = CardInputs(site_name, site_name, "", (), site_name)
+    path = folder / f".site-{inputs.file_name('card')}"
+    if path.is_file():
+        return path, ""
+    folder.mkdir(parents=True, exist_ok=True)
+    failures = draw_all([(str(path), inputs)])
+    return path, failures[0][1] if failures else ""
+
+
+def place_card(cached: Path, target: Path) -> None:
+    """Put a card into the site: a hard link where the file system allows (nothing to read
+    or write for a thousand cards), else a copy. Nothing writes into a built card, and the
+    output folder is emptied before each build, so the cached file is never changed through it.
+    """
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)

@@ -1,10 +1,10 @@
 """The card worker: a lean child process that draws the cards a build hands it, one per line.
 
 :class:`~.card_batch.CardBatch` starts it with :data:`BOOT` under ``python -I -S``: no site
-packages but Pillow's folder, and this package's modules loaded without running the package's
-``__init__`` files (they import the whole media layer: snapshots, YAML). What the worker loads
-is the drawing and nothing else, because its memory counts on top of the build's: about 30 MB
-where a worker importing the package took 42 (16 of the 30 are Python and Pillow themselves).
+packages but Pillow's folder, and this package's modules loaded without running the packages'
+``__init__`` files, so that whatever those come to import, the worker loads the drawing and
+nothing else: its memory counts on top of the build's, about 30 MB where a worker importing
+the package took 42 (16 of the 30 are Python and Pillow themselves).
 
 Protocol: each line on stdin is a JSON ``[path, title, author_name, handle, specialties,
 site_name]``; the worker draws it into ``path`` (atomically) and prints ``[path, reason]`` for

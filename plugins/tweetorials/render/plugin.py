@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import shutil
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -41,7 +39,8 @@ from pelican.utils import order_content, slugify
 from ..catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from ..console import announce
 from ..media.archive import MediaReport, ensure_local_media
-from ..media.card_batch import CardBatch, CardInputs, draw_all
+from ..media.card_batch import CardBatch, CardInputs, place_card, site_card
+from ..media.cards_waiting import WaitingCard, WaitingCards, write_waiting
 from ..media.videos import forget_missing_videos
 from ..settings import Settings, SettingsError
 from ..snapshot import SnapshotError, SnapshotStore, Thread, load_snapshot
@@ -257,7 +256,8 @@ def inject_threads(generator: Any) -> None:
     state = _state(generator.settings)
     catalog = state.catalog
     paths = _check_threads(state, None)  # files unchanged since `check_snapshots` are not read
-    state.card_batch = CardBatch(state.settings.cards_dir)
+    later = state.settings.cards == "after"
+    state.card_batch = CardBatch(state.settings.cards_dir, drawing="later" if later else "beside")
     waiting: list[str] = []
     excluded = 0
     images = MediaReport()
@@ -312,24 +312,40 @@ def inject_threads(generator: Any) -> None:
     announce(
         f"{len(state.views)} threads rendered from snapshots, {len(waiting)} waiting for a fetch, "
         f"{excluded} excluded; {images.summary()}; "
-        f"social cards: {cards_drawn} drawn, {len(state.cards) - cards_drawn} reused"
+        f"social cards: {0 if later else cards_drawn} drawn, "
+        + (f"{cards_drawn} left for `tweetorials cards`, " if later and cards_drawn else "")
+        + f"{len(state.cards) - cards_drawn} reused"
     )
 
 
 def copy_cards(pelican: Any) -> None:
+    """Put the thread's cards into the site, once drawn. With ``TWEETORIALS_CARDS=after`` the
+    missing ones are listed in ``cache/cards-waiting.json`` instead, for ``tweetorials cards``
+    (see :mod:`..media.cards_waiting`); every build writes or removes that list."""
     state = _found(pelican.settings)
     if state is None:
         return
-    if state.card_batch is not None:
-        failed = {path for path, _ in _report_failures(state.card_batch.finish())}
+    batch = state.card_batch
+    if batch is not None:
+        failed = {path for path, _ in _report_failures(batch.finish())}
         stand_in = _site_card(state) if failed else None
+        later = {str(state.settings.cards_dir / name) for _, name, _ in batch.missing}
         cards: dict[str, Path] = {}
         for relative, cached in state.cards.items():
+            if str(cached) in later:
+                continue
             if str(cached) not in failed:
                 cards[relative] = cached
             elif stand_in is not None:
                 cards[relative] = stand_in
         state.cards = cards
+        waiting = WaitingCards(
+            state.settings.cards_dir,
+            state.settings.output,
+            state.settings.site_name,
+            tuple(WaitingCard(*card) for card in batch.missing) if batch.drawing == "later" else (),
+        )
+        write_waiting(state.settings.cards_waiting, waiting)
     output = state.settings.output
     folders: set[Path] = set()
     for relative, cached in state.cards.items():
@@ -337,7 +353,7 @@ def copy_cards(pelican: Any) -> None:
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        _place(cached, target)
+        place_card(cached, target)
 
 
 def _report_failures(failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -347,31 +363,13 @@ def _report_failures(failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _site_card(state: BuildState) -> Path | None:
-    """The site's own card (its name, no thread), put where a thread's card could not be drawn.
-
-    Pages are written while the cards are drawn, so a page already names ``cards/<slug>.png``
-    in og:image, twitter:image and JSON-LD when its card fails: the site card makes that
-    address an image rather than a 404. None when even it cannot be drawn (logged).
-    """
-    name = state.settings.site_name
-    inputs = CardInputs(title=name, author_name=name, handle="", specialties=(), site_name=name)
-    path = state.settings.cards_dir / f".site-{inputs.file_name('card')}"
-    if path.is_file():
-        return path
-    failures = _report_failures(draw_all([(str(path), inputs)]))
-    return None if failures else path
-
-
-def _place(cached: Path, target: Path) -> None:
-    """Put the card into the site: a hard link where the file system allows (nothing to read
-    or write for a thousand cards), else a copy. Nothing writes into a built card, and the
-    output folder is emptied before each build, so the cached file is never changed through it.
-    """
-    target.unlink(missing_ok=True)
-    try:
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
+    """The site's own card, to stand in where a thread's card could not be drawn
+    (:func:`~..media.card_batch.site_card`); None when even it cannot be drawn (logged)."""
+    path, failure = site_card(state.settings.cards_dir, state.settings.site_name)
+    if failure:
+        _report_failures([(str(path), failure)])
+        return None
+    return path
 
 
 def _card(state: BuildState, batch: CardBatch, view: ThreadView, slug: str) -> bool:
