@@ -54,7 +54,7 @@ html publish: export TWEETORIALS_CARDS := $(or $(TWEETORIALS_CARDS),after)
 
 html: $(STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
-	$(BIN)/tweetorials cards
+	$(BIN)/tweetorials cards -s pelicanconf.py -o $(OUTPUT)
 
 serve: html
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(OUTPUT) $(PORT)
@@ -80,7 +80,7 @@ fetch: $(STAMP)
 
 publish: $(STAMP)
 	$(BIN)/pelican content -s publishconf.py -o $(OUTPUT) --fatal errors
-	$(BIN)/tweetorials cards
+	$(BIN)/tweetorials cards -s publishconf.py -o $(OUTPUT)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
@@ -95,4 +95,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(OUTPUT) node_modules .pytest_cache .ruff_cache __pycache__
+	rm -rf $(OUTPUT) node_modules .pytest_cache .ruff_cache __pycache__ cache/cards-waiting.json

@@ -212,6 +212,39 @@ def test_cards_are_drawn_here_when_no_worker_can_start(
     assert "card worker could not start" in caplog.text
 
 
+def test_workers_that_started_are_used_when_a_later_one_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three workers asked for, the second cannot start: the first is not left running
+    unread, it draws its share, and this process draws the rest."""
+    real = card_batch._start_worker
+    started: list[subprocess.Popen[str]] = []
+
+    def one_then_none() -> subprocess.Popen[str]:
+        if started:
+            raise OSError("Resource temporarily unavailable")
+        started.append(real())
+        return started[-1]
+
+    here: list[str] = []
+    draw_here = card_batch.draw_card_file
+    monkeypatch.setattr(card_batch, "_start_worker", one_then_none)
+
+    def counted(path: str, card: CardInputs) -> str:
+        here.append(path)
+        return draw_here(path, card)
+
+    monkeypatch.setattr(card_batch, "draw_card_file", counted)
+    batch = CardBatch(tmp_path, workers=4, drawing="shared")
+    count = card_batch.POOL_THRESHOLD + 6
+    assert all(batch.need(f"x-{n}", inputs(n))[1] for n in range(count))
+    assert batch.finish() == []
+    assert len(list(tmp_path.glob("*.png"))) == count
+    assert started and started[0].returncode == 0  # collected, after drawing its share
+    assert len(here) == count // 2  # every other card: this process and the one worker
+    assert "this process and 1 worker(s)" in caplog.text
+
+
 def test_the_worker_puts_pillow_after_the_standard_library(tmp_path: Path) -> None:
     """A stale backport beside Pillow (PyPI ``pathlib``, ``enum34``) must not shadow the
     standard library in the worker: here a ``json.py`` that would stop it."""

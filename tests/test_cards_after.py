@@ -67,7 +67,7 @@ def test_the_build_lists_the_cards_and_the_command_draws_them(site: Path) -> Non
     assert not list((site / "cache").glob("cards/*.png"))
     summary = " ".join(built.stderr.split())
     assert f"social cards: 0 drawn, {len(cards)} left for `tweetorials cards`, 0 reused" in summary
-    waiting = read_waiting(site / WAITING)
+    waiting = read_waiting(site / WAITING, site / "cache" / "cards", site / "output")
     assert waiting is not None
     assert sorted(card.slug for card in waiting.cards) == sorted(cards)
 
@@ -114,7 +114,10 @@ def test_a_build_that_draws_its_cards_removes_an_old_list(site: Path) -> None:
     assert len(list((site / "output" / "cards").glob("*.png"))) == len(page_cards(site / "output"))
 
 
-def waiting_cards(folder: Path, count: int, site_name: str = "FOAMed Library") -> WaitingCards:
+def waiting_cards(folder: Path, count: int, cache: Path | None = None) -> WaitingCards:
+    """``count`` cards waiting for the site ``folder/output`` (cards kept in ``cache``,
+    default ``folder/cache``)."""
+    site_name = "FOAMed Library"
     cards = []
     for n in range(count):
         inputs = CardInputs(
@@ -122,7 +125,8 @@ def waiting_cards(folder: Path, count: int, site_name: str = "FOAMed Library") -
         )
         slug = f"thread-{n}"
         cards.append(WaitingCard(slug, inputs.file_name(slug), inputs))
-    return WaitingCards(folder / "cache" / "cards", folder / "output", site_name, tuple(cards))
+    cards_dir = (cache or folder / "cache") / "cards"
+    return WaitingCards(cards_dir, folder / "output", site_name, tuple(cards))
 
 
 def test_the_cards_are_shared_between_this_process_and_a_worker(
@@ -146,21 +150,31 @@ def test_the_cards_are_shared_between_this_process_and_a_worker(
         assert (waiting.output / "cards" / f"{card.slug}.png").is_file()
 
 
-def test_a_card_that_cannot_be_drawn_gets_the_site_card_and_exit_1(
-    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
+def failing_cards(monkeypatch: pytest.MonkeyPatch, *, site_card_too: bool = False) -> None:
+    """Every thread's card fails to draw (and the site card too, when asked), in this
+    process: no worker starts, so the failure is the one these tests put in."""
     real = card_batch.render_card
 
-    def fails_for_threads(title: str, author_name: str, *args: object, **kw: object) -> bytes:
-        if title != author_name:  # every thread's card; the site card has its name twice
+    def fails(title: str, author_name: str, *args: object, **kw: object) -> bytes:
+        if site_card_too or title != author_name:  # the site card has its name twice
             raise OSError("No space left on device")
         return real(title, author_name, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(card_batch, "render_card", fails_for_threads)
-    monkeypatch.chdir(site)
+    monkeypatch.setattr(card_batch, "POOL_THRESHOLD", 10**6)
+    monkeypatch.setattr(card_batch, "render_card", fails)
+
+
+def test_a_card_that_cannot_be_drawn_gets_the_site_card_as_in_a_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As when the build draws: a warning, the site card in its place, and exit 0, so one
+    broken card does not stop `make publish` from publishing a site that names no missing
+    image."""
+    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
     pages = len(page_cards(site / "output"))
-    assert main(["cards"]) == 1
+    failing_cards(monkeypatch)
+    monkeypatch.chdir(site)
+    assert main(["cards"]) == 0
     err = capsys.readouterr().err
     assert "could not be drawn: No space left on device" in err
     assert f"the site's own card stands in for {pages}" in err
@@ -168,6 +182,73 @@ def test_a_card_that_cannot_be_drawn_gets_the_site_card_and_exit_1(
     assert len(placed) == 1  # the site card, everywhere
     assert len(list((site / "output" / "cards").glob("*.png"))) == pages
     assert not (site / WAITING).exists()  # the next build lists the missing cards again
+
+
+def test_when_even_the_site_card_fails_the_command_exits_1(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
+    failing_cards(monkeypatch, site_card_too=True)
+    monkeypatch.chdir(site)
+    assert main(["cards"]) == 1
+    assert "the site card could not be drawn either" in capsys.readouterr().err
+
+
+def test_a_site_folder_that_cannot_be_written_is_one_line_and_exit_1(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
+    (site / "output" / "cards").write_text("a file where the folder goes", encoding="utf-8")
+    monkeypatch.chdir(site)
+    assert main(["cards"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("tweetorials cards: cannot put the cards into the site: ")
+    assert "output/cards" in err[-1]
+    assert (site / WAITING).exists()  # kept: run again once the folder can be written
+
+
+def test_a_link_in_the_folder_of_cards_is_never_published(site: Path, tmp_path: Path) -> None:
+    """A card in cache/cards/ that is a symbolic link (to a private file, say) counts as not
+    drawn: the card is drawn again in its place, and the site gets an image, not the link."""
+    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
+    waiting = read_waiting(site / WAITING, site / "cache" / "cards", site / "output")
+    assert waiting is not None
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private", encoding="utf-8")
+    first = waiting.cards[0]
+    (site / "cache" / "cards").mkdir(parents=True)
+    (site / "cache" / "cards" / first.name).symlink_to(secret)
+    assert cards_command(site).returncode == 0
+    card = site / "output" / "cards" / f"{first.slug}.png"
+    assert not card.is_symlink() and card.read_bytes().startswith(b"\x89PNG")
+    assert not (site / "cache" / "cards" / first.name).is_symlink()
+    assert secret.read_text(encoding="utf-8") == "private"
+
+
+def test_a_cache_moved_in_the_settings_file_is_found(site: Path) -> None:
+    """The command reads the build's settings file, as the build does: a cache moved there
+    (not in the environment) still has its list found and drawn."""
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nTWEETORIALS_CACHE = "build-cache"\n')
+    built = run_pelican(site, TWEETORIALS_CARDS="after")
+    assert built.returncode == 0, built.stderr
+    assert (site / "build-cache" / "cards-waiting.json").exists()
+    drawn = cards_command(site, "-s", "pelicanconf.py", "-o", "output")
+    assert drawn.returncode == 0, drawn.stderr
+    assert (
+        len(list((site / "output" / "cards").glob("*.png")))
+        == len(list((site / "build-cache" / "cards").glob("*.png")))
+        > 0
+    )
+
+
+def test_a_list_for_another_site_folder_is_refused(site: Path) -> None:
+    built = run_pelican(site, TWEETORIALS_CARDS="after")
+    assert built.returncode == 0
+    refused = cards_command(site, "-o", "elsewhere")
+    assert refused.returncode == 2
+    assert "the build wrote its site to" in refused.stderr and "(-o)" in refused.stderr
+    assert not (site / "elsewhere").exists()
 
 
 @pytest.mark.parametrize(
@@ -180,6 +261,9 @@ def test_a_card_that_cannot_be_drawn_gets_the_site_card_and_exit_1(
         ("CARD:.hidden", "is not a plain file name"),
         ("NAME:other-0123456789ab.png", "is not named <slug>-<hash>.png"),
         ("NAME:thread-0-0123456789ab.png/../../x", "is not named <slug>-<hash>.png"),
+        ("TWICE:", "the slug 'thread-0' is listed twice"),
+        ("OUTPUT:/somewhere/else", "the build wrote its site to /somewhere/else"),
+        ("CARDS_DIR:/somewhere/else", "the build kept its cards in /somewhere/else"),
     ],
 )
 def test_an_unusable_list_is_refused_with_one_line_and_exit_2(
@@ -190,21 +274,27 @@ def test_an_unusable_list_is_refused_with_one_line_and_exit_2(
     message: str,
 ) -> None:
     path = tmp_path / WAITING
-    if content.startswith(("CARD:", "NAME:")):
-        write_waiting(path, waiting_cards(tmp_path, 1))
+    edit, _, value = content.partition(":")
+    if edit in ("CARD", "NAME", "TWICE", "OUTPUT", "CARDS_DIR"):
+        write_waiting(path, waiting_cards(tmp_path, 2))
         data = json.loads(path.read_text(encoding="utf-8"))
-        data["cards"][0][0 if content.startswith("CARD:") else 1] = content[5:]
+        if edit in ("CARD", "NAME"):
+            data["cards"][0][0 if edit == "CARD" else 1] = value
+        elif edit == "TWICE":
+            data["cards"][1] = data["cards"][0]
+        else:
+            data[edit.lower()] = value
         content = json.dumps(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
     with pytest.raises(WaitingError, match=re.escape(message)):
-        read_waiting(path)
+        read_waiting(path, tmp_path / "cache" / "cards", tmp_path / "output")
     (tmp_path / "threads.yaml").touch()
     monkeypatch.chdir(tmp_path)
     assert main(["cards"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("tweetorials cards: ") and message in err[0]
-    assert err[0].endswith("run the build again")
+    assert "run the build again" in err[0] or "give `tweetorials cards` the build's" in err[0]
     assert not (tmp_path / "output").exists()
 
 
@@ -213,7 +303,7 @@ def test_the_list_finds_the_cache_the_build_used(
 ) -> None:
     """``TWEETORIALS_CACHE`` moves the list for the build, so for the command as well."""
     cache = tmp_path / "elsewhere"
-    waiting = waiting_cards(tmp_path, 2)
+    waiting = waiting_cards(tmp_path, 2, cache)
     write_waiting(cache / "cards-waiting.json", waiting)
     monkeypatch.setenv("TWEETORIALS_CACHE", str(cache))
     monkeypatch.chdir(tmp_path)
@@ -260,5 +350,6 @@ def test_make_html_and_publish_draw_the_cards_after_the_pages(
             capture_output=True,
         )
         pelican, cards = log.read_text(encoding="utf-8").splitlines()
-        assert pelican.startswith(f"pelican {chosen or 'after'} content -s ")
-        assert cards == f"tweetorials {chosen or 'after'} cards"
+        conf = "pelicanconf.py" if target == "html" else "publishconf.py"
+        assert pelican.startswith(f"pelican {chosen or 'after'} content -s {conf} -o output ")
+        assert cards == f"tweetorials {chosen or 'after'} cards -s {conf} -o output"

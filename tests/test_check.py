@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tweetorials.catalog import load_catalog
-from tweetorials.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from tweetorials.cli import COMMANDS, EXIT_BAD_INPUT, EXIT_OK, main
 from tweetorials.cli.check import inspect
 from tweetorials.snapshot import SnapshotStore
 from tweetorials.snapshot.model import Author, Media, Post, Thread
@@ -235,7 +235,16 @@ def test_a_max_age_that_is_not_a_count_of_days_is_refused(
     assert "argument --max-age: " in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["check", "fetch", "add"])
+def test_an_unknown_command_is_told_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """A known command builds its own parser alone; any other word gets the whole list."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["rescue"])  # the module's name, not the command's (`import`)
+    assert exit_.value.code == EXIT_BAD_INPUT
+    choices = capsys.readouterr().err.strip().splitlines()[-1].partition("choose from")[2]
+    assert [name.strip("' )") for name in choices.split(",")] == list(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["check", "fetch", "add", "import", "cards"])
 def test_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])

@@ -22,8 +22,9 @@ EXIT_OK = 0
 EXIT_FETCH_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-# Modules in this package that define ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS = ("check", "fetch", "add", "rescue", "cards")
+# Each command, and the module in this package that defines its ``add_parser(subparsers)`` and
+# ``run(args) -> int``.
+COMMANDS = {"check": "check", "fetch": "fetch", "add": "add", "import": "rescue", "cards": "cards"}
 
 DESCRIPTION = """\
 Build and maintain a library of #FOAMed tweetorials.
@@ -41,7 +42,8 @@ examples:
   tweetorials import EXPORT --thread ID  rescue a deleted thread from an export (offline)
   tweetorials cards                      draw the social cards the last build left waiting
 
-exit codes: 0 ok, 1 some threads could not be fetched, 2 bad input
+exit codes: 0 ok, 1 some threads could not be fetched (cards: some could not be put into
+the site), 2 bad input
 """
 
 
@@ -56,7 +58,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS if only is None else (only,):
+    for name in COMMANDS.values() if only is None else (COMMANDS[only],):
         try:
             module = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:
@@ -80,7 +82,7 @@ def main(argv: Sequence[str] | None = None, *, transport: Transport | None = Non
     try:
         return int(args.run(args))
     except KeyboardInterrupt:
-        print("interrupted; snapshots already written are complete", file=sys.stderr)
+        print("interrupted; every file already written is complete", file=sys.stderr)
         return 130
 
 

@@ -6,27 +6,39 @@ renders the pages without drawing the cards they name, and lists those in
 further core, and puts each into the site at ``<output>/cards/<slug>.png``: the build's memory
 is free by then, and both cores draw. With nothing waiting it says so and exits 0.
 
-A card that cannot be drawn is replaced in the site by the site's own card, so no page names
-a missing image (exit 1). An unreadable list exits 2: build again, which writes a new one.
+Give it the build's settings file and output folder, as ``pelican -s FILE -o DIR`` had them
+(default: ``pelicanconf.py`` when there is one, and its ``OUTPUT_PATH``): the settings say
+where the list and the drawn cards are (``TWEETORIALS_CATALOG``, ``TWEETORIALS_CACHE``; the
+environment wins, as in the build).
+
+A card that cannot be drawn is replaced in the site by the site's own card, as in a build, and
+named in a warning. Exit 1 when the site is still left without an image a page names (the
+site card failed too, the output folder cannot be written); exit 2 for an unusable list or
+settings file (build again: the build writes a new list).
 """
 
 from __future__ import annotations
 
 import argparse
+import runpy
 import sys
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from ..settings import Settings, SettingsError
 from . import EXIT_BAD_INPUT, EXIT_FETCH_FAILED, EXIT_OK
-from .common import add_location_options, help_text, settings_or_report
+from .common import help_text
 
 if TYPE_CHECKING:
     from .common import Subcommands
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "run", "settings_from_file"]
 
-#: Exit status when some card could not be drawn (the one "something failed" status).
-EXIT_SOME_FAILED = EXIT_FETCH_FAILED
+#: Exit status when the site is left incomplete (the one "something failed" status).
+EXIT_INCOMPLETE = EXIT_FETCH_FAILED
+#: Pelican reads these settings relative to the settings file's folder.
+_RELATIVE_TO_FILE = ("PATH", "OUTPUT_PATH")
 
 
 def add_parser(subparsers: Subcommands) -> None:
@@ -36,7 +48,22 @@ def add_parser(subparsers: Subcommands) -> None:
         description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_location_options(parser)
+    parser.add_argument(
+        "-s",
+        "--settings",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the Pelican settings file of the build (default: pelicanconf.py, when there is one)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build's output folder (default: the settings file's OUTPUT_PATH, else output)",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -47,28 +74,51 @@ def add_parser(subparsers: Subcommands) -> None:
     parser.set_defaults(run=run)
 
 
+def settings_from_file(file: Path | None, output: Path | None = None) -> Settings:
+    """The build's settings, read from its Pelican settings file as Pelican reads it (a
+    Python file; ``PATH`` and ``OUTPUT_PATH`` relative to its folder), without loading
+    Pelican: this command's memory counts beside a card worker's. Raises SettingsError."""
+    values: dict[str, Any] = {"PATH": "content", "OUTPUT_PATH": "output"}
+    if file is not None:
+        try:
+            found = runpy.run_path(str(file))
+        except Exception as exc:  # the settings file is Python: anything can go wrong in it
+            raise SettingsError(f"{file}: cannot be read ({type(exc).__name__}: {exc})") from None
+        for name, value in found.items():
+            if name.isupper():
+                values[name] = value
+        for name in _RELATIVE_TO_FILE:
+            if name in found and found[name] and not Path(str(found[name])).is_absolute():
+                values[name] = str(file.parent / str(found[name]))
+    if output is not None:
+        values["OUTPUT_PATH"] = str(output)
+    return Settings.from_pelican(values)
+
+
 def run(args: argparse.Namespace) -> int:
-    settings = settings_or_report(args)
-    if settings is None:
-        return EXIT_BAD_INPUT
     if args.workers is not None and args.workers < 1:
         print(f"tweetorials cards: --workers {args.workers}: give 1 or more", file=sys.stderr)
         return EXIT_BAD_INPUT
+    default = Path("pelicanconf.py")
+    file = args.settings or (default if default.is_file() else None)
+    try:
+        settings = settings_from_file(file, args.output)
+    except SettingsError as exc:
+        print(f"tweetorials cards: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     path = settings.cards_waiting
-    waiting = None
-    if path.exists():  # else done without loading Pillow: `make html` runs this after every build
-        from ..media.cards_waiting import WaitingError, read_waiting
-
-        try:
-            waiting = read_waiting(path)
-        except WaitingError as exc:
-            print(f"tweetorials cards: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-    if waiting is None:
+    if not path.exists():  # done without loading Pillow: `make html` runs this after every build
         print(f"social cards: none waiting in {path} (the last build drew or reused every one)")
         return EXIT_OK
-    from ..media.cards_waiting import draw_waiting
+    from ..media.cards_waiting import WaitingError, draw_waiting, read_waiting
 
+    try:
+        waiting = read_waiting(path, settings.cards_dir, settings.output)
+    except WaitingError as exc:
+        print(f"tweetorials cards: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if waiting is None:  # removed since it was seen
+        return EXIT_OK
     print(f"social cards: drawing {len(waiting.cards)} for {waiting.output} ...", flush=True)
     start = time.perf_counter()
     report = draw_waiting(waiting, workers=args.workers)
@@ -82,9 +132,15 @@ def run(args: argparse.Namespace) -> int:
         )
     elif report.failures:
         print(f"the site's own card stands in for {len(report.failures)}", file=sys.stderr)
+    if report.placing_failure:
+        print(
+            f"tweetorials cards: cannot put the cards into the site: {report.placing_failure}",
+            file=sys.stderr,
+        )
+        return EXIT_INCOMPLETE  # the list stays: run again once the folder can be written
     path.unlink(missing_ok=True)
     print(
         f"social cards: {report.drawn} drawn in {time.perf_counter() - start:.1f} s, "
         f"{report.already} drawn before, {len(report.failures)} failed"
     )
-    return EXIT_SOME_FAILED if report.failures else EXIT_OK
+    return EXIT_OK if report.complete else EXIT_INCOMPLETE

@@ -25,11 +25,13 @@ memory is free: the build's ~65 MB and a worker's ~30 are then never held at the
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -224,7 +226,8 @@ class CardBatch:
             ]
             if left:
                 log.warning(
-                    "the card worker failed to draw %d cards (%s); drawing them in this process",
+                    "the card worker%s failed to draw %d cards (%s); drawing them in this process",
+                    "s" if len(self._workers) > 1 else "",
                     len(left),
                     troubles[0] if troubles else "it stopped early",
                 )
@@ -250,12 +253,18 @@ class CardBatch:
 
 
 def _start_workers(count: int) -> list[subprocess.Popen[str]]:
-    """``count`` workers, or none (with a warning) when the system cannot start one."""
+    """Up to ``count`` workers: those that started before one could not (with a warning)."""
+    workers: list[subprocess.Popen[str]] = []
     try:
-        return [_start_worker() for _ in range(count)]
+        for _ in range(count):
+            workers.append(_start_worker())
     except OSError as exc:  # no process left to fork, no Python at sys.executable
-        log.warning("the card worker could not start (%s); cards are drawn in this process", exc)
-        return []
+        log.warning(
+            "the card worker could not start (%s); cards are drawn in %s",
+            exc,
+            "this process" if not workers else f"this process and {len(workers)} worker(s)",
+        )
+    return workers
 
 
 def _start_worker() -> subprocess.Popen[str]:
@@ -300,8 +309,12 @@ def _cores() -> int:
 
 
 def _listing(folder: Path) -> set[str]:
+    """The regular files in ``folder``, from one directory read (the file type comes with each
+    entry). Anything else under a card's name, a symbolic link say, counts as not drawn: the
+    card is drawn again and replaces it, and no link is ever put into the site."""
     try:
-        return set(os.listdir(folder))
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.is_file(follow_symlinks=False)}
     except (FileNotFoundError, NotADirectoryError):
         return set()
 
@@ -327,7 +340,7 @@ def site_card(folder: Path, site_name: str) -> tuple[Path, str]:
     """
     inputs = CardInputs(site_name, site_name, "", (), site_name)
     path = folder / f".site-{inputs.file_name('card')}"
-    if path.is_file():
+    if _is_regular(path):
         return path, ""
     folder.mkdir(parents=True, exist_ok=True)
     failures = draw_all([(str(path), inputs)])
@@ -339,8 +352,17 @@ def place_card(cached: Path, target: Path) -> None:
     or write for a thousand cards), else a copy. Nothing writes into a built card, and the
     output folder is emptied before each build, so the cached file is never changed through it.
     """
+    if not _is_regular(cached):  # a link in the cache would publish whatever it points to
+        raise OSError(errno.EINVAL, "not a regular file", str(cached))
     target.unlink(missing_ok=True)
     try:
-        os.link(cached, target)
+        os.link(cached, target, follow_symlinks=False)
     except OSError:
         shutil.copyfile(cached, target)
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False

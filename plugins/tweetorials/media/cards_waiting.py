@@ -7,11 +7,15 @@ one. The pages already name each card (``cards/<slug>.png`` in og:image, twitter
 JSON-LD), so all the second step needs is this list: each card's slug, file name and what it
 shows, the folder of drawn cards and the site's output folder.
 
-The list is ``cache/cards-waiting.json`` (``Settings.cards_waiting``). A build writes it atomically, or removes it when it
-leaves nothing waiting, so a list never outlives the build that wrote it; ``tweetorials
+The list is ``cache/cards-waiting.json`` (``Settings.cards_waiting``). Every build that
+finishes writes it atomically, or removes it when it leaves nothing waiting; ``tweetorials
 cards`` removes it once the cards are in the site. The file is the project's own, but it is
-read as carefully as any input: a slug that is not a plain file name is refused, so no entry
-can place a card outside ``<output>/cards/`` or draw one outside the folder of cards.
+read as carefully as any input. The folders come from the command's settings, never from the
+file: the file's own must match them, or it belongs to another build and is refused. A slug
+that is not a plain file name, a card not named ``<slug>-<hash>.png`` or a slug listed twice
+is refused too, so no entry can write outside ``<output>/cards/`` and the folder of cards.
+The hash in a card's name is not computed again (that would load ``hashlib``: 3.5 MB beside a
+worker): the build that wrote the list computed it from the same inputs.
 """
 
 from __future__ import annotations
@@ -71,6 +75,12 @@ class CardsDrawn:
     already: int = 0  # drawn by an earlier run that did not finish
     failures: list[tuple[str, str]] = field(default_factory=list)  # (card file, reason)
     stand_in_failure: str = ""  # why even the site card could not be drawn, if it could not
+    placing_failure: str = ""  # why the cards could not be put into the site, if they could not
+
+    @property
+    def complete(self) -> bool:
+        """Every page names a card that is in the site (its own, or the site card)."""
+        return not self.stand_in_failure and not self.placing_failure
 
 
 def write_waiting(path: Path, waiting: WaitingCards) -> None:
@@ -94,8 +104,9 @@ def write_waiting(path: Path, waiting: WaitingCards) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), durable=False)
 
 
-def read_waiting(path: Path) -> WaitingCards | None:
-    """The list at ``path``; None when there is none. Raises :class:`WaitingError`."""
+def read_waiting(path: Path, cards_dir: Path, output: Path) -> WaitingCards | None:
+    """The list at ``path``, for cards drawn into ``cards_dir`` and put into the site at
+    ``output``; None when there is none. Raises :class:`WaitingError`."""
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
@@ -109,11 +120,24 @@ def read_waiting(path: Path) -> WaitingCards | None:
     try:
         site_name = _text(data["site_name"])
         cards = tuple(_card(entry, site_name) for entry in data["cards"])
-        return WaitingCards(
-            Path(_text(data["cards_dir"])), Path(_text(data["output"])), site_name, cards
-        )
+        written_for = (Path(_text(data["cards_dir"])), Path(_text(data["output"])))
     except (KeyError, TypeError, ValueError) as exc:
         raise WaitingError(f"{path}: {_reason(exc)}; run the build again") from None
+    if written_for[1] != output.resolve():
+        raise WaitingError(
+            f"{path}: the build wrote its site to {written_for[1]}, not {output}; give "
+            f"`tweetorials cards` the build's settings (-s) and output folder (-o)"
+        )
+    if written_for[0] != cards_dir.resolve():
+        raise WaitingError(
+            f"{path}: the build kept its cards in {written_for[0]}, not {cards_dir}; give "
+            f"`tweetorials cards` the build's settings (-s) and TWEETORIALS_CACHE"
+        )
+    slugs = [card.slug for card in cards]
+    if len(set(slugs)) != len(slugs):
+        twice = next(slug for slug in slugs if slugs.count(slug) > 1)
+        raise WaitingError(f"{path}: the slug {twice!r:.60} is listed twice; run the build again")
+    return WaitingCards(cards_dir, output, site_name, cards)
 
 
 def draw_waiting(waiting: WaitingCards, *, workers: int | None = None) -> CardsDrawn:
@@ -136,12 +160,16 @@ def draw_waiting(waiting: WaitingCards, *, workers: int | None = None) -> CardsD
     if failed:
         stand_in, report.stand_in_failure = site_card(waiting.cards_dir, waiting.site_name)
     folder = waiting.output / "cards"
-    folder.mkdir(parents=True, exist_ok=True)
-    for card in waiting.cards:
-        if card.name not in failed:
-            place_card(waiting.cards_dir / card.name, folder / f"{card.slug}.png")
-        elif stand_in is not None and not report.stand_in_failure:
-            place_card(stand_in, folder / f"{card.slug}.png")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for card in waiting.cards:
+            if card.name not in failed:
+                place_card(waiting.cards_dir / card.name, folder / f"{card.slug}.png")
+            elif stand_in is not None and not report.stand_in_failure:
+                place_card(stand_in, folder / f"{card.slug}.png")
+    except OSError as exc:  # the site folder is a file, read-only, full
+        where = exc.filename or folder
+        report.placing_failure = f"{where}: {exc.strerror or exc}"
     return report
 
 

@@ -350,10 +350,13 @@ def copy_cards(pelican: Any) -> None:
     folders: set[Path] = set()
     for relative, cached in state.cards.items():
         target = output / relative
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        place_card(cached, target)
+        try:
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            place_card(cached, target)
+        except OSError as exc:
+            log.warning("social card %s not put into the site: %s", relative, exc)
 
 
 def _report_failures(failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
