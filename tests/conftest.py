@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -21,6 +21,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 if TYPE_CHECKING:
     from tweetorials.platforms import PostRef
     from tweetorials.snapshot import Thread
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _settings_from_the_tests_only() -> Iterator[None]:
+    """Every ``TWEETORIALS_*`` setting a test needs, the test sets: one exported in the shell
+    that runs the suite (``TWEETORIALS_CARDS=after``, say) would win over the test's own and
+    change what it builds."""
+    from tweetorials.settings import Settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in Settings.names():
+            patch.delenv(name, raising=False)
+        yield
 
 
 @dataclass(frozen=True)
