@@ -5,6 +5,7 @@ site, and the site ends up with the same cards a build that drew them itself has
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -188,10 +189,15 @@ def test_when_even_the_site_card_fails_the_command_exits_1(
     site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
-    failing_cards(monkeypatch, site_card_too=True)
-    monkeypatch.chdir(site)
-    assert main(["cards"]) == 1
+    with monkeypatch.context() as failing:
+        failing_cards(failing, site_card_too=True)
+        monkeypatch.chdir(site)
+        assert main(["cards"]) == 1
     assert "the site card could not be drawn either" in capsys.readouterr().err
+    assert (site / WAITING).exists()  # kept: the site is not finished
+    again = cards_command(site)  # once drawing works again, the same list finishes the site
+    assert again.returncode == 0, again.stderr
+    assert len(list((site / "output" / "cards").glob("*.png"))) == len(page_cards(site / "output"))
 
 
 def test_a_site_folder_that_cannot_be_written_is_one_line_and_exit_1(
@@ -240,6 +246,48 @@ def test_a_cache_moved_in_the_settings_file_is_found(site: Path) -> None:
         == len(list((site / "build-cache" / "cards").glob("*.png")))
         > 0
     )
+
+
+def test_make_publish_s_settings_file_finds_the_list(site: Path) -> None:
+    """``-s publishconf.py`` as ``make publish`` gives it: the file imports pelicanconf.py
+    from the current folder, which the command runs it in (a process of its own here, so
+    the site's pelicanconf.py is the one imported)."""
+    assert publish(site, TWEETORIALS_CARDS="after").returncode == 0
+    drawn = cards_command(site, "-s", "publishconf.py", "-o", "output")
+    assert drawn.returncode == 0, drawn.stderr
+    assert len(list((site / "output" / "cards").glob("*.png"))) == len(page_cards(site / "output"))
+
+
+def test_an_output_path_in_the_settings_file_is_read_as_pelican_reads_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """Relative to the settings file's folder, ``..`` taken as text (not through a link)."""
+    real = tmp_path / "real-conf"
+    real.mkdir()
+    conf = (site / "pelicanconf.py").read_text(encoding="utf-8")
+    (real / "pelicanconf.py").write_text(conf + '\nOUTPUT_PATH = "../built"\n')
+    (site / "conf").symlink_to(real)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "content",
+            "-s",
+            "conf/pelicanconf.py",
+            "--fatal",
+            "errors",
+        ],
+        cwd=site,
+        env={**os.environ, "TWEETORIALS_FETCH": "never", "TWEETORIALS_CARDS": "after"},
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (site / "built" / "index.html").exists()
+    drawn = cards_command(site, "-s", "conf/pelicanconf.py")
+    assert drawn.returncode == 0, drawn.stderr
+    assert len(list((site / "built" / "cards").glob("*.png"))) > 0
 
 
 def test_a_list_for_another_site_folder_is_refused(site: Path) -> None:

@@ -9,17 +9,20 @@ is free by then, and both cores draw. With nothing waiting it says so and exits 
 Give it the build's settings file and output folder, as ``pelican -s FILE -o DIR`` had them
 (default: ``pelicanconf.py`` when there is one, and its ``OUTPUT_PATH``): the settings say
 where the list and the drawn cards are (``TWEETORIALS_CATALOG``, ``TWEETORIALS_CACHE``; the
-environment wins, as in the build).
+environment wins, as in the build). Settings given to ``pelican -e`` are not seen here: put
+them in the file or the environment.
 
 A card that cannot be drawn is replaced in the site by the site's own card, as in a build, and
 named in a warning. Exit 1 when the site is still left without an image a page names (the
-site card failed too, the output folder cannot be written); exit 2 for an unusable list or
+site card failed too, the output folder cannot be written): the list is kept, so running the
+command again once the cause is fixed finishes the site. Exit 2 for an unusable list or
 settings file (build again: the build writes a new list).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import runpy
 import sys
 import time
@@ -87,11 +90,12 @@ def settings_from_file(file: Path | None, output: Path | None = None) -> Setting
         for name, value in found.items():
             if name.isupper():
                 values[name] = value
-        for name in _RELATIVE_TO_FILE:
-            if name in found and found[name] and not Path(str(found[name])).is_absolute():
-                values[name] = str(file.parent / str(found[name]))
+        for name in _RELATIVE_TO_FILE:  # as Pelican's read_settings: ".." collapsed as text
+            if found.get(name) and not os.path.isabs(str(found[name])):
+                folder = os.path.dirname(str(file))
+                values[name] = os.path.abspath(os.path.normpath(os.path.join(folder, found[name])))
     if output is not None:
-        values["OUTPUT_PATH"] = str(output)
+        values["OUTPUT_PATH"] = os.path.expanduser(str(output))  # as pelican's -o
     return Settings.from_pelican(values)
 
 
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     path = settings.cards_waiting
     if not path.exists():  # done without loading Pillow: `make html` runs this after every build
-        print(f"social cards: none waiting in {path} (the last build drew or reused every one)")
+        print(f"social cards: none waiting in {path}")
         return EXIT_OK
     from ..media.cards_waiting import WaitingError, draw_waiting, read_waiting
 
@@ -137,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
             f"tweetorials cards: cannot put the cards into the site: {report.placing_failure}",
             file=sys.stderr,
         )
-        return EXIT_INCOMPLETE  # the list stays: run again once the folder can be written
+    if not report.complete:
+        return EXIT_INCOMPLETE  # the list stays: run again once the cause is fixed
     path.unlink(missing_ok=True)
     print(
         f"social cards: {report.drawn} drawn in {time.perf_counter() - start:.1f} s, "
