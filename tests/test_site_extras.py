@@ -236,13 +236,13 @@ def test_sitemap_lists_every_page_with_archive_dates(out: Path, page: Path) -> N
     assert entries[f"{SITEURL}/threads/{page.parent.name}/"] == "2026-11-01"
     # Hand-written copies have no fetch time: the day the catalog added them.
     assert entries[f"{SITEURL}/threads/the-anion-gap-built-from-scratch/"] == "2026-11-28"
-    for expected in ("", "about/", "specialty/policy/", "tag/sodium/", "archive/"):
+    for expected in ("", "about/", "specialty/policy/", "tag/sodium/", "archive/", "search/"):
         assert f"{SITEURL}/{expected}" in entries
     written = {p.parent for p in (out / "threads").glob("*/index.html")}
     assert {loc for loc in entries if "/threads/" in loc} == {
         f"{SITEURL}/threads/{p.name}/" for p in written
     }
-    assert not [loc for loc in entries if "404" in loc or "search" in loc or "pagefind" in loc]
+    assert not [loc for loc in entries if "404" in loc or "pagefind" in loc]
 
 
 def test_every_page_names_the_sitemap_and_no_unread_robots_txt_is_written(out: Path) -> None:
@@ -351,7 +351,9 @@ def test_search_page_and_form_work_without_javascript(out: Path) -> None:
     assert form["action"] == f"{SITEURL}/search/" and form["method"] == "get"
     assert form.select_one("input[name=q]") is not None
     search = soup(out / "search/index.html")
-    assert search.select_one('meta[name="robots"]')["content"] == "noindex"
+    # crawlable, as one address: the ?q= a form adds is not part of its canonical URL
+    assert search.select_one('meta[name="robots"]') is None
+    assert search.select_one('link[rel="canonical"]')["href"] == f"{SITEURL}/search/"
     fallback = search.select_one("noscript")
     assert fallback is not None and f"{SITEURL}/archive/" in str(fallback)
     scripts = [s["src"] for s in search.select("script[src]")]

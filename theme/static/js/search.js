@@ -6,6 +6,18 @@ window.addEventListener("DOMContentLoaded", function () {
   if (!element || typeof window.PagefindUI !== "function") {
     return;
   }
+  // Pagefind's stylesheet is for the box made below: loaded here, not in <head>, so that it
+  // never delays the page's own text. The box is made once it has loaded (or failed to).
+  var styles = document.createElement("link");
+  styles.rel = "stylesheet";
+  styles.href = element.getAttribute("data-styles");
+  styles.onload = styles.onerror = function () {
+    start(element);
+  };
+  document.head.appendChild(styles);
+});
+
+function start(element) {
   // Threads in other languages live in their own Pagefind indexes (one per <html lang>, each
   // with its own stemming): merge them in, so one search finds threads in every language.
   var languages = (element.getAttribute("data-languages") || "").split(" ").filter(Boolean);
@@ -35,4 +47,4 @@ window.addEventListener("DOMContentLoaded", function () {
   if (query) {
     ui.triggerSearch(query);
   }
-});
+}
