@@ -12,6 +12,7 @@ because a CI run whose browser tests silently skipped proves nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -67,10 +68,11 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(built_site: Path) -> Iterator[str]:
-    """``http://127.0.0.1:PORT`` serving the built site from a background thread."""
-    handler = functools.partial(_SiteHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` serving ``folder`` from a background thread. The folder may be
+    filled after the address is known (a site built with it as its ``SITEURL``)."""
+    handler = functools.partial(_SiteHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,6 +81,13 @@ def base_url(built_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` serving the built site from a background thread."""
+    with serving(built_site) as url:
+        yield url
 
 
 def check_chromium(path: Path = CHROMIUM, environ: Mapping[str, str] = os.environ) -> None:
