@@ -167,3 +167,20 @@ def open_page(browser: object, base_url: str) -> Iterator[OpenPage]:
     yield open_
     for context in contexts:
         context.close()
+
+
+def search_results(page: object, at_least: int = 1) -> list[str]:
+    """The paths of Pagefind's results, in order, once at least ``at_least`` are shown and
+    none is still loading: each result first shows a placeholder (``pagefind-ui__loading``),
+    and their titles and excerpts arrive one by one, in no fixed order."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """n => document.querySelectorAll(
+                '.pagefind-ui__result-title .pagefind-ui__result-link').length >= n
+            && !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')""",
+        arg=at_least,
+    )
+    paths: list[str] = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".pagefind-ui__result-title .pagefind-ui__result-link",
+        "links => links.map(a => new URL(a.href).pathname)",
+    )
+    return paths

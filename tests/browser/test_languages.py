@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import OpenPage
+from .conftest import OpenPage, search_results
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +19,7 @@ SPANISH = "/threads/por-que-la-hiperpotasemia-cambia-el-ecg/"
 def test_the_english_search_page_finds_the_spanish_thread(open_page: OpenPage) -> None:
     watched = open_page("/search/?q=potasio")
     page = watched.page
-    page.wait_for_selector(".pagefind-ui__result-link")  # type: ignore[attr-defined]
-    paths = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        ".pagefind-ui__result-title .pagefind-ui__result-link",
-        "links => links.map(a => new URL(a.href).pathname)",
-    )
-    assert set(paths) == {SPANISH}
+    assert set(search_results(page)) == {SPANISH}
     assert not watched.problems(), watched.problems()
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from .conftest import OpenPage
+from .conftest import OpenPage, search_results
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +37,9 @@ def test_header_search_finds_a_word_from_the_third_post(open_page: OpenPage) -> 
     page.fill("#site-search", "sulfate")  # type: ignore[attr-defined]
     page.press("#site-search", "Enter")  # type: ignore[attr-defined]
     page.wait_for_url(re.compile(r"/search/\?q=sulfate$"))  # type: ignore[attr-defined]
-    page.wait_for_selector(".pagefind-ui__result-link")  # type: ignore[attr-defined]
     # First: Pagefind also offers near misses, ranked far below, from an index with no exact
     # match (such as the Spanish sample thread's, merged into this English page's search).
-    ranked = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        ".pagefind-ui__result-title .pagefind-ui__result-link",
-        "links => links.map(a => new URL(a.href).pathname)",
-    )
+    ranked = search_results(page)
     assert ranked[0] == ANION_GAP
     marked = page.eval_on_selector_all(  # type: ignore[attr-defined]
         ".pagefind-ui__result:first-child .pagefind-ui__result-excerpt mark",
@@ -56,11 +52,7 @@ def test_header_search_finds_a_word_from_the_third_post(open_page: OpenPage) -> 
 def test_specialty_filter_narrows_the_results(open_page: OpenPage) -> None:
     watched = open_page("/search/?q=fictional")
     page = watched.page
-    page.wait_for_selector(".pagefind-ui__result-link")  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "document.querySelectorAll('.pagefind-ui__result').length >= 5"
-    )
-    everything = _result_paths(page)  # Pagefind's first page of results: five of the six
+    everything = set(search_results(page, 5))  # Pagefind's first page of results: five of six
     assert len(everything) == 5 and not everything.issubset(PATHOPHYSIOLOGY)
 
     block = page.locator("details.pagefind-ui__filter-block", has_text="specialty")  # type: ignore[attr-defined]
