@@ -272,6 +272,15 @@ def test_links_in_the_output_are_removed_without_touching_what_they_point_to(
     assert not os.path.lexists(output / "sub")
 
 
+def _built_once(tmp_path: Path) -> tuple[Path, Path, dict[str, tuple[bytes | None, int]]]:
+    """A copy of the sample site built once into its ``output``: the site, the output and
+    what the build wrote (:func:`tree`), for a test of what the next build does with it."""
+    site = copy_site(_folder(tmp_path / "site"))
+    output = site / "output"
+    pelican_for(site, output).run()
+    return site, output, tree(output)
+
+
 def _folder(path: Path) -> Path:
     path.mkdir(parents=True)
     return path
@@ -280,10 +289,7 @@ def _folder(path: Path) -> Path:
 def test_old_files_are_reused_only_where_nothing_else_can_change(tmp_path: Path) -> None:
     """Rebuilding over an old output takes back its files (overwriting is cheaper than
     creating), never one that is a link to something else or has other permissions."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     untouched = os.stat(folder / "citation.json").st_ino
     linked, pointed = tmp_path / "linked.html", tmp_path / "pointed.ris"
@@ -305,10 +311,7 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path: Path) ->
     """A file taken back whose bytes are already right is left as it is (reading it costs
     less than rewriting it, and it keeps its modification time); one whose bytes differ, at
     the same size or not, is rewritten."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     long_ago = 946_684_800  # 2000-01-01
     same_size = folder / "citation.bib"
@@ -328,10 +331,7 @@ def test_a_page_folder_taken_back_whole_loses_what_the_build_did_not_write(
 ) -> None:
     """A thread's folder comes back in one rename (its files are then checked one by one);
     a file in it that this build does not write is deleted, as Pelican's emptying would."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     (folder / "left-over.html").write_text("from an older build", encoding="utf-8")
     folder_inode = folder.stat().st_ino
@@ -342,10 +342,7 @@ def test_a_page_folder_taken_back_whole_loses_what_the_build_did_not_write(
 
 def test_a_folder_that_cannot_be_taken_whole_is_made_new(tmp_path: Path) -> None:
     """Other permissions on the folder, or a link inside it: its files go one by one."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     private = output / "threads" / THREAD
     private.chmod(0o700)
     linked = next(path for path in (output / "threads").iterdir() if path != private)
@@ -364,9 +361,7 @@ def test_a_file_someone_else_writes_in_a_taken_folder_stays(tmp_path: Path) -> N
     the old files, even under a name the old folder had."""
     from pelican import signals
 
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
+    site, output, _ = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     (folder / "extra.txt").write_text("last build's", encoding="utf-8")
     folder_inode = folder.stat().st_ino
@@ -389,10 +384,7 @@ def test_unchanged_static_files_keep_their_old_copies(tmp_path: Path) -> None:
     """With STATIC_CHECK_IF_MODIFIED (pelicanconf.py) an image copied by the last build is
     put back rather than copied again; one whose source changed, or whose copy was altered,
     is copied anew."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     images = sorted((output / "media").rglob("*.jpg"))
     kept, changed, altered = images[0], images[1], images[2]
     inodes = {path: path.stat().st_ino for path in (kept, changed, altered)}
@@ -442,10 +434,7 @@ def test_another_plugin_at_finalized_gets_pelicans_own_writer(
 def test_no_old_file_is_taken_through_a_folder_linked_out_of_the_output(tmp_path: Path) -> None:
     """A folder of the old output that is a symbolic link leads out of it: the files found
     through it are someone's own, never renamed into the site and overwritten."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     notes = tmp_path / "notes"
     folder.rename(notes)  # files made by the build: regular, one link, ours, the right mode
@@ -464,10 +453,7 @@ def test_with_another_plugins_writer_no_old_page_folder_comes_back(tmp_path: Pat
     from pelican import signals
     from pelican.writers import Writer
 
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
-    first = tree(output)
+    site, output, first = _built_once(tmp_path)
     folder = output / "threads" / THREAD
     linked = tmp_path / "linked.html"
     linked.write_text("mine", encoding="utf-8")
@@ -517,9 +503,7 @@ def test_a_static_file_whose_source_was_replaced_is_copied_again(tmp_path: Path)
     """A source replaced by other bytes of the same size and an older modification time (a
     backup restored with its times, ``cp -p``, ``rsync -t``): Pelican, emptying the output,
     copies it; its old copy must not be put back in its place."""
-    site = copy_site(_folder(tmp_path / "site"))
-    output = site / "output"
-    pelican_for(site, output).run()
+    site, output, _ = _built_once(tmp_path)
     image = sorted((output / "media").rglob("*.jpg"))[0]
     source = site / "content" / image.relative_to(output)
     before = source.stat()
