@@ -70,7 +70,7 @@ MAX_SHARED_WORKERS = 3
 #: Who draws a batch's missing cards. ``"beside"``: a build's case, one lean worker while the
 #: build goes on (this process draws them only when they are few). ``"shared"``: this process
 #: and a worker per further core, each a share (``tweetorials cards``, which has nothing else to
-#: do). ``"later"``: nobody; :attr:`CardBatch.waiting` lists them for ``tweetorials cards``.
+#: do). ``"later"``: nobody; :attr:`CardBatch.missing` lists them for ``tweetorials cards``.
 Drawing = Literal["beside", "shared", "later"]
 CARD_NAME = re.compile(r"(?P<slug>.+)-[0-9a-f]{12}\.png")
 
@@ -147,9 +147,9 @@ class CardBatch:
         if name in self._present or name in self._missing:
             return path, False
         self._missing[name] = (slug, inputs)
-        self._waiting.append((str(path), inputs))
         if self.drawing == "later":
             return path, True
+        self._waiting.append((str(path), inputs))
         if not self._workers and self.workers >= 2 and len(self._waiting) >= POOL_THRESHOLD:
             self.folder.mkdir(parents=True, exist_ok=True)
             most = MAX_SHARED_WORKERS if self.drawing == "shared" else MAX_WORKERS
@@ -196,7 +196,7 @@ class CardBatch:
             assert worker.stdin is not None
             with contextlib.suppress(OSError):
                 worker.stdin.close()
-        if (self._mine or self._waiting) and self.drawing != "later":
+        if self._mine or self._waiting:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._failures = draw_all(self._mine + self._waiting)
             self._mine, self._waiting = [], []

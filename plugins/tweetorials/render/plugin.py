@@ -339,11 +339,11 @@ def copy_cards(pelican: Any) -> None:
             elif stand_in is not None:
                 cards[relative] = stand_in
         state.cards = cards
-        waiting = WaitingCards(
+        waiting = WaitingCards(  # empty unless the batch drew nothing ("later"): no list then
             state.settings.cards_dir,
             state.settings.output,
             state.settings.site_name,
-            tuple(WaitingCard(*card) for card in batch.missing) if batch.drawing == "later" else (),
+            tuple(WaitingCard(*card) for card in batch.missing),
         )
         write_waiting(state.settings.cards_waiting, waiting)
     output = state.settings.output
